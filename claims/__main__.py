@@ -1,0 +1,70 @@
+"""Command line: ``python -m claims list|check|bench``.
+
+``check`` runs claims whose id contains a given text and prints each verdict with its
+counterexample and negative control; ``bench`` times the ci profile serial and parallel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import claims
+from claims.engine.profiles import PROFILES, profile_named
+from claims.engine.run import run_claim
+
+
+def _selected(texts: list[str]) -> list:
+    registry = claims.load()
+    for module, error in registry.load_errors.items():
+        print(f"error: catalogue module {module} failed to import: {error}", file=sys.stderr)
+    return [c for c in registry.claims.values() if not texts or any(t in c.id or t == c.worksheet for t in texts)]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for c in _selected(args.text):
+        print(f"{c.id:70s} {c.worksheet} {c.location:14s} {c.kind:12s} expects {c.expected}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    profile = profile_named(args.profile)
+    bad = 0
+    for c in _selected(args.text):
+        r = run_claim(c, profile)
+        print(f"{r['verdict']:13s} (pinned {r['expected']}, gate {r['gate']}, {r['seconds']:.2f} s)  {c.id}")
+        for key in ("message", "counterexample", "witness", "first_broken_step"):
+            if r.get(key) is not None:
+                print(f"    {key}: {json.dumps(r[key])[:1500]}")
+        if args.controls and c.mutant is not None:
+            m = run_claim(c, PROFILES["control"], c.mutant.overrides)
+            ok = m["verdict"] != c.expected
+            print(f"    negative control ({c.mutant.description}): {m['verdict']} -> {'caught' if ok else 'NOT CAUGHT'}")
+            bad += not ok
+        bad += r["gate"] != "pass"
+    return 1 if bad else 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from claims.engine.bench import main
+
+    return main(args.text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m claims", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench)):
+        p = sub.add_parser(name)
+        p.add_argument("text", nargs="*", help="select claims whose id contains TEXT (or a worksheet file name)")
+        p.set_defaults(fn=fn)
+        if name == "check":
+            p.add_argument("--profile", choices=list(PROFILES), default=None)
+            p.add_argument("--no-controls", dest="controls", action="store_false", help="skip the negative controls")
+    args = parser.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""pytest glue: one test item per claim, xdist-safe aggregation, reports written at the end.
+
+Each item runs its claim and attaches the result record to its report (``user_properties``
+travel from xdist workers to the controller). The controller alone writes reports/, and
+accounts for every collected claim: one without a result (a crashed worker) becomes ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import claims
+from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
+from claims.engine.render import render, summary, write_whole
+from claims.engine.run import is_positive, reproduce_command, run_claim
+
+NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
+RESULT_KEY = "claim_result"
+LOAD_ERROR_PREFIX = "module-failed-to-load:"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claims", "worksheet claims")
+    group.addoption("--claims-profile", choices=list(PROFILES), default=None,
+                    help=f"Hypothesis profile: ci (default), thorough or quick; or set ${ENV_VAR}")
+    group.addoption("--as-stated", action="store_true",
+                    help="fail every claim whose worksheet statement is refuted, ignoring pinned errata")
+    group.addoption("--claims-report", default=None, metavar="DIR",
+                    help="where to write the reports (default: reports/ for a full run, reports/partial/ otherwise)")
+    group.addoption("--no-claims-report", action="store_true", help="write no reports")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        config._claims_profile = profile_named(config.getoption("--claims-profile"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config._claims_results = {}
+    config._claims_collected = set()
+
+
+def all_claim_ids() -> list[str]:
+    registry = claims.load()
+    return list(registry.claims) + [LOAD_ERROR_PREFIX + m for m in registry.load_errors]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "claim_id" in metafunc.fixturenames:
+        ids = all_claim_ids()
+        metafunc.parametrize("claim_id", ids, ids=ids)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Let -k select by worksheet file name or catalogue module as well as by claim id."""
+    registry = claims.load()
+    for item in items:
+        match = NODE.search(item.nodeid)
+        claim = registry.claims.get(match["id"]) if match else None
+        if claim is not None:
+            item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config._claims_collected.update(_claim_ids(i.nodeid for i in session.items))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    node.config._claims_collected.update(_claim_ids(ids))
+
+
+def _claim_ids(nodeids: Any) -> set[str]:
+    return {m["id"] for m in map(NODE.search, nodeids) if m}
+
+
+@pytest.fixture
+def check_claim(request: pytest.FixtureRequest) -> Any:
+    """Run a claim, attach its result record to the test report, and fail on a gate failure."""
+
+    def run(claim_id: str) -> dict[str, Any]:
+        config = request.config
+        record = _run(claim_id, config._claims_profile)
+        request.node.user_properties.append((RESULT_KEY, json.dumps(record)))
+        if config.getoption("--as-stated"):
+            if not is_positive(record["verdict"]):
+                pytest.fail(_explain(record, "the worksheet statement does not hold"), pytrace=False)
+        elif record["gate"] != "pass":
+            pytest.fail(_explain(record, f"verdict '{record['verdict']}' differs from the pinned '{record['expected']}'"), pytrace=False)
+        return record
+
+    return run
+
+
+def _run(claim_id: str, profile: Any) -> dict[str, Any]:
+    registry = claims.load()
+    if claim_id.startswith(LOAD_ERROR_PREFIX):
+        module = claim_id[len(LOAD_ERROR_PREFIX):]
+        return error_record(claim_id, f"catalogue module {module} failed to import: {registry.load_errors[module]}; fix the module, its claims are not checked")
+    return run_claim(registry.claims[claim_id], profile)
+
+
+def _explain(record: dict[str, Any], headline: str) -> str:
+    lines = [f"{record['id']} ({record['worksheet']} {record['location']}): {headline}", f"  statement: {record['statement']}"]
+    if record.get("message"):
+        lines.append(f"  error: {record['message']}")
+    found = record.get("counterexample")
+    if found:
+        lines.append(f"  counterexample ({found.get('check')}): inputs {json.dumps(found.get('inputs'))}")
+        lines.append(f"    mpmath values: {json.dumps(found.get('values'))}")
+    if record.get("first_broken_step") is not None:
+        step = record["steps"][record["first_broken_step"]]
+        lines.append(f"  first broken step {record['first_broken_step']}: {step['expression']}")
+    if record.get("explanation"):
+        lines.append(f"  pinned erratum: {record['explanation']}")
+    lines.append(f"  reproduce: {record['reproduce']}")
+    return "\n".join(lines)
+
+
+def error_record(claim_id: str, message: str, claim: Any = None) -> dict[str, Any]:
+    """A result for a claim whose check never reported (crash, worker loss, import failure)."""
+    return {
+        "id": claim_id, "worksheet": getattr(claim, "worksheet", "") or "unknown", "location": getattr(claim, "location", "") or "-",
+        "statement": getattr(claim, "statement", "") or "(not loaded)", "formalisation": None, "kind": getattr(claim, "kind", "forall"),
+        "verdict": "error", "expected": getattr(claim, "expected", "holds"), "gate": "fail",
+        "evidence": {"method": "none", "strength": "none"}, "counterexample": None, "witness": None,
+        "explanation": None, "corrected_by": None, "fact": None, "module": getattr(claim, "module", ""),
+        "negative_control": None, "reproduce": reproduce_command(claim_id), "message": message,
+    }
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    match = NODE.search(report.nodeid)
+    if not match:
+        return
+    config = _CONFIG["config"]
+    results = config._claims_results
+    for key, value in report.user_properties:
+        if key == RESULT_KEY:
+            results[match["id"]] = json.loads(value)
+            return
+    if report.failed and match["id"] not in results:
+        # No record attached: the item crashed outside the engine (setup error, worker crash).
+        claim = claims.load().claims.get(match["id"])
+        text = str(report.longrepr)[-1500:] if report.longrepr else "no output"
+        results[match["id"]] = error_record(match["id"], f"the check did not report a result ({report.when}): {text}", claim)
+
+
+_CONFIG: dict[str, Any] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _CONFIG["config"] = session.config
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or not config._claims_collected:
+        return  # workers report through the controller; runs without claims write nothing
+    if exitstatus == pytest.ExitCode.INTERRUPTED or config.getoption("--no-claims-report"):
+        return  # reports are written whole or not at all
+    results = config._claims_results
+    registry = claims.load()
+    for claim_id in sorted(config._claims_collected - set(results)):
+        results[claim_id] = error_record(claim_id, "collected but never reported: its worker crashed or the run stopped first", registry.claims.get(claim_id))
+    full = config._claims_collected >= set(all_claim_ids())
+    target = config.getoption("--claims-report") or ("reports" if full else os.path.join("reports", "partial"))
+    order = {cid: i for i, cid in enumerate(all_claim_ids())}
+    records = sorted(results.values(), key=lambda r: order.get(r["id"], len(order)))
+    root = Path(str(config.rootpath))
+    from claims.worksheets import WORKSHEETS
+
+    write_whole(root / target, render(records, _meta(config), WORKSHEETS))
+    config._claims_written = (target, summary(records), full)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    written = getattr(config, "_claims_written", None)
+    if not written:
+        return
+    target, s, full = written
+    counts = ", ".join(f"{s[v]} {v}" for v in ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "error") if s[v])
+    terminalreporter.write_sep("-", "worksheet claims")
+    terminalreporter.write_line(f"{s['claims']} claims: {counts}; {s['errata']} pinned errata; gate {s['gate']}")
+    scope = "full catalogue" if full else "partial selection"
+    terminalreporter.write_line(f"reports written to {target}/ ({scope}, profile {config._claims_profile.name})")
+
+
+def _meta(config: pytest.Config) -> dict[str, Any]:
+    import hypothesis
+    import mpmath
+    import numpy
+
+    return {
+        "profile": config._claims_profile.name,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "versions": {"python": platform.python_version(), "hypothesis": hypothesis.__version__,
+                     "numpy": numpy.__version__, "mpmath": mpmath.__version__},
+    }

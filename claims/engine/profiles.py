@@ -1,0 +1,67 @@
+"""Hypothesis profiles: how hard a run looks, chosen by --claims-profile or CLAIMS_PROFILE."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Examples per sampled claim, instances per example, mpmath spot checks, time limit."""
+
+    name: str
+    examples: int
+    batch: int
+    spot_checks: int
+    time_limit_s: float
+    derandomize: bool
+
+    def hypothesis_settings(self) -> settings:
+        return settings(
+            max_examples=self.examples,
+            derandomize=self.derandomize,
+            database=None if self.derandomize else DirectoryBasedExampleDatabase(".hypothesis/examples"),
+            deadline=None,
+            print_blob=False,
+            # No "explain" phase: it re-runs a failing batch many times to annotate lines we
+            # never print; the counterexample is extracted and explained by the engine.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+            # Slow or large examples are expected here (batches of models); an unsatisfiable
+            # strategy still fails through filter_too_much and Unsatisfiable.
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.large_base_example,
+            ],
+        )
+
+
+PROFILES = {
+    # Deterministic gate: 200 examples x 64 instances = 12,800 instances per sampled claim.
+    "ci": Profile("ci", examples=200, batch=64, spot_checks=5, time_limit_s=120, derandomize=True),
+    # 20x the examples, 4x the spot checks, fresh randomness, examples remembered in .hypothesis/.
+    "thorough": Profile("thorough", examples=4000, batch=64, spot_checks=20, time_limit_s=1800, derandomize=False),
+    # For editing a claim: a few seconds for the whole catalogue.
+    "quick": Profile("quick", examples=25, batch=16, spot_checks=2, time_limit_s=60, derandomize=False),
+    # Negative controls in tests/: deterministic and small; a wrong variant fails fast.
+    "control": Profile("control", examples=60, batch=32, spot_checks=1, time_limit_s=60, derandomize=True),
+}
+ENV_VAR = "CLAIMS_PROFILE"
+HIGH_DPS = 60  # decides every close call
+CONFIRM_DPS = 90  # a refutation must also stand here
+DEEP_DPS = 700  # and, for the reported counterexample, here: beyond any float64 cancellation
+
+
+def profile_named(name: str | None) -> Profile:
+    """The named profile, else $CLAIMS_PROFILE, else ci; an unknown name says what exists."""
+    chosen = name or os.environ.get(ENV_VAR) or "ci"
+    if chosen not in PROFILES:
+        raise ValueError(
+            f"unknown claims profile '{chosen}' (from {'--claims-profile' if name else ENV_VAR}); "
+            f"choose one of {', '.join(PROFILES)}"
+        )
+    return PROFILES[chosen]

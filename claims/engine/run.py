@@ -1,0 +1,509 @@
+"""Run one claim under a profile and return its result record (the report contract's fields).
+
+Sampled claims: Hypothesis draws a case (structure and a seed), NumPy checks a batch of
+instances in float64, and every instance float64 cannot clearly pass is decided by the mpmath
+twin. Only a twin-confirmed failure (at HIGH_DPS and again at CONFIRM_DPS) refutes a claim.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mpmath
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+
+from claims.engine import relations as R
+from claims.engine.declare import POSITIVE, Claim
+from claims.engine.instances import Instance, as_batch, build_batch, lift, pick, roundings, to_plain
+from claims.engine.profiles import CONFIRM_DPS, DEEP_DPS, HIGH_DPS, Profile
+from models.ops import F64, MP
+
+SEED = st.integers(0, 2**32 - 1)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ClaimTimeout(BaseException):
+    """The check ran past the profile's time limit (a BaseException, so no handler swallows it)."""
+
+
+class Undecided(Exception):
+    """Even the high-precision twin could not tell (a difference that moves with precision)."""
+
+
+class _Found(Exception):
+    """Raised inside Hypothesis when the twin confirms a counterexample or witness."""
+
+
+@dataclass
+class Tally:
+    """What a run looked at: the evidence of a verdict."""
+
+    examples: int = 0
+    instances: int = 0
+    spot_checks: int = 0
+    digits: list[float] = field(default_factory=list)
+    overruled: int = 0
+    crash: str | None = None
+    found: dict[str, Any] | None = None
+    spot_keys: set[str] = field(default_factory=set)
+
+    def wants_spot_check(self, key: str, limit: int) -> bool:
+        """The first ``limit`` distinct examples, and the same ones again when Hypothesis replays."""
+        if key in self.spot_keys:
+            return True
+        if len(self.spot_keys) < limit:
+            self.spot_keys.add(key)
+            return True
+        return False
+
+
+# ------------------------------------------------------------------ evaluating a check
+
+
+def relations(claim: Claim, v: Instance, ops: Any, overrides: dict[str, Any]) -> dict[str, R.Relation]:
+    """The check's relations by label (a check may return one relation, a dict or a list)."""
+    with np.errstate(all="ignore"):
+        out = claim.check(v, ops, **overrides)
+    if isinstance(out, R.Relation):
+        return {"check": out}
+    if isinstance(out, dict):
+        return out
+    if isinstance(out, (list, tuple)):
+        return {f"check {i + 1}": r for i, r in enumerate(out)}
+    raise TypeError(f"check returned {type(out).__name__}; return equal(...), is_true(...) or a dict of them")
+
+
+def screen_batch(rels: dict[str, R.Relation], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per instance: passes the float64 screen on every relation; worst badness for ordering."""
+    ok, bad = np.ones(n, bool), np.zeros(n)
+    for rel in rels.values():
+        r_ok, r_bad = R.screen(rel, n)
+        ok &= r_ok
+        bad = np.maximum(bad, r_bad)
+    return ok, bad
+
+
+def twin(claim: Claim, one: Instance, overrides: dict[str, Any], dps: int) -> tuple[dict[str, R.Relation], dict[str, Any]]:
+    """The twin's relations for one instance at ``dps`` digits, and each one's decision."""
+    with mpmath.workdps(dps):
+        rels = relations(claim, lift(one), MP, overrides)
+        return rels, {label: R.decide(rel, dps) for label, rel in rels.items()}
+
+
+def working_dps(one: Instance) -> int:
+    """Digits the twin needs: HIGH_DPS plus the dynamic range of the instance's values.
+
+    Adding 1e16 to 1e-300 is exact only with about 316 digits; with fewer, the twin itself would
+    round, so precision grows with the spread of magnitudes among the inputs.
+    """
+    mags = [np.abs(np.asarray(one[k], dtype=float)).reshape(-1) for k in one.data]
+    mags = np.concatenate(mags) if mags else np.zeros(0)
+    mags = mags[(mags > 0) & np.isfinite(mags)]
+    spread = float(np.log10(mags.max()) - np.log10(mags.min())) if mags.size else 0.0
+    return HIGH_DPS + int(np.ceil(spread))
+
+
+def twin_fails(claim: Claim, one: Instance, overrides: dict[str, Any]) -> tuple[str, dict[str, R.Relation]] | None:
+    """The label of a relation the twin confirms false, else None.
+
+    Decided at the working precision; anything not clearly true there is re-decided 30 digits
+    higher. False at both is a confirmed failure; true at the higher precision (and again 30
+    digits above it) means the first answer was the twin's own rounding; anything else is
+    Undecided, reported as an error rather than guessed.
+    """
+    low = working_dps(one)
+    rels, decisions = twin(claim, one, overrides, low)
+    suspects = [label for label, (holds, _) in decisions.items() if holds is not True]
+    if not suspects:
+        return None
+    high = low + (CONFIRM_DPS - HIGH_DPS)
+    rels2, decisions2 = twin(claim, one, overrides, high)
+    for label in suspects:
+        first, again = decisions[label], decisions2[label]
+        if again[0] is False:
+            return label, rels2
+        if again[0] is True:
+            _, third = twin(claim, one, overrides, high + (CONFIRM_DPS - HIGH_DPS))
+            if third[label][0] is True:
+                continue
+        raise Undecided(f"'{label}' moves with precision ({low} digits: {first}, {high} digits: {again})")
+    return None
+
+
+def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:
+    """Evaluate one instance in mpmath and record how many digits float64 got right."""
+    mp_rels, _ = twin(claim, one, overrides, HIGH_DPS)
+    tally.spot_checks += 1
+    for label, rel in mp_rels.items():
+        digits = R.digits_agreed(batch_rels[label], rel, row, n)
+        if digits is not None:
+            tally.digits.append(digits)
+
+
+# ------------------------------------------------------------------ sampled claims
+
+
+def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, case: Any, seed: int, want: bool) -> None:
+    """One Hypothesis example: screen a batch, let the twin decide; raise _Found on a confirmed find.
+
+    ``want`` is False for a for-all claim (we look for a failing instance) and True for an
+    existential one (we look for an instance where the relations hold).
+    """
+    if tally.crash is not None:
+        return
+    try:
+        if not isinstance(case, dict):
+            raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
+        batch, n = build_batch(case, claim.instances, seed, profile.batch)
+        rels = relations(claim, batch, F64, overrides)
+        ok, bad = screen_batch(rels, n)
+        tally.examples += 1
+        tally.instances += n
+        order = np.argsort(-bad, kind="stable")
+        candidates = [int(i) for i in order if ok[i] == want]
+        if tally.wants_spot_check(repr((case, seed)), profile.spot_checks):
+            spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
+            if not want and 0 not in candidates:
+                candidates.append(0)
+        for i in candidates:
+            one = pick(batch, i, n)
+            failed = twin_fails(claim, one, overrides)
+            if (failed is not None) != want:
+                tally.found = {"instance": one, "label": failed[0] if failed else None, "case": case, "seed": seed}
+                raise _Found
+            # float64 said "fails" (for-all) or "witness" (exists) and the twin said otherwise
+            tally.overruled += int(bool(ok[i]) == want)
+    except _Found:
+        raise
+    except Exception as exc:  # a crashing check is an error verdict, never a refutation
+        tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"
+
+
+def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want: bool) -> Tally:
+    """Drive Hypothesis over the claim's cases; the tally holds the (shrunk) find, if any."""
+    tally = Tally()
+    strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
+
+    @profile.hypothesis_settings()
+    @given(strategy)
+    def prop(drawn: tuple[Any, int]) -> None:
+        _examine(claim, profile, overrides, tally, drawn[0], drawn[1], want)
+
+    try:
+        prop()
+    except _Found:
+        pass
+    except (Unsatisfiable, FailedHealthCheck) as exc:
+        tally.crash = f"the cases strategy cannot generate examples: {exc}. Loosen its filters or bounds."
+    return tally
+
+
+# ------------------------------------------------------------------ derivations
+
+
+def derivation_check(claim: Claim) -> Any:
+    """A check whose relations are the derivation's steps, each against the line before."""
+
+    def check(v: Instance, ops: Any, step: int | None = None, value: Any = None) -> dict[str, R.Relation]:
+        # A derivation's negative control replaces one line: Mutant("...", step=k, value=fn).
+        values = [value(v, ops) if k == step else s.value(v, ops) for k, s in enumerate(claim.steps)]
+        out = {}
+        for k in range(1, len(values)):
+            prev, cur, rel = values[k - 1], values[k], claim.steps[k].relation
+            if rel == "=":
+                out[f"step {k}"] = R.equal(cur, prev)
+            elif rel == "<=>":
+                out[f"step {k}"] = R.is_true(np.asarray(cur, bool) == np.asarray(prev, bool))
+            elif rel == "=>":
+                out[f"step {k}"] = R.is_true(~np.asarray(prev, bool) | np.asarray(cur, bool))
+            else:
+                out[f"step {k}"] = rel(prev, cur, ops)
+        return out
+
+    return check
+
+
+def run_derivation(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> tuple[Tally, dict[str, dict[str, Any]]]:
+    """Check every step on the same examples; remember the first confirmed failure of each step."""
+    stepped = Claim(**{**claim.__dict__, "check": derivation_check(claim)})
+    tally, broken = Tally(), {}
+    strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
+
+    @profile.hypothesis_settings()
+    @given(strategy)
+    def prop(drawn: tuple[Any, int]) -> None:
+        if tally.crash is not None:
+            return
+        try:
+            _derivation_example(stepped, profile, overrides, tally, broken, drawn)
+        except Exception as exc:
+            tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"
+
+    try:
+        prop()
+    except (Unsatisfiable, FailedHealthCheck) as exc:
+        tally.crash = f"the cases strategy cannot generate examples: {exc}. Loosen its filters or bounds."
+    return tally, broken
+
+
+def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
+    batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
+    rels = relations(claim, batch, F64, overrides)
+    tally.examples += 1
+    tally.instances += n
+    spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
+    if spot:
+        spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
+    for label, rel in rels.items():
+        if label in broken:
+            continue
+        ok, bad = R.screen(rel, n)
+        suspects = [int(i) for i in np.argsort(-bad, kind="stable") if not ok[i]] + ([0] if spot and ok[0] else [])
+        for i in suspects:
+            one = pick(batch, int(i), n)
+            single = Claim(**{**claim.__dict__, "check": _only(claim.check, label)})
+            if twin_fails(single, one, overrides) is not None:
+                broken[label] = {"instance": one, "label": label, "case": drawn[0], "seed": drawn[1]}
+                break
+            if not ok[i]:
+                tally.overruled += 1
+
+
+def _only(check: Any, label: str) -> Any:
+    def one(v: Instance, ops: Any, **kw: Any) -> R.Relation:
+        return check(v, ops, **kw)[label]
+
+    return one
+
+
+# ------------------------------------------------------------------ exhaustive claims
+
+
+def run_exhaustive(claim: Claim, overrides: dict[str, Any]) -> Tally:
+    """Every instance of a finite domain, each decided by the mpmath twin (float64 only orders them)."""
+    tally = Tally()
+    batch = Instance(claim.domain())
+    sizes = {np.shape(v)[0] for v in batch.values() if np.ndim(v)}
+    n = max(sizes) if sizes else 1
+    batch.data = frozenset(k for k, v in batch.items() if np.ndim(v) and np.shape(v)[0] == n)
+    rels = relations(claim, batch, F64, overrides)
+    ok, bad = screen_batch(rels, n)
+    tally.examples = tally.instances = n
+    spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
+    for i in np.argsort(-bad, kind="stable"):
+        failed = twin_fails(claim, pick(batch, int(i), n), overrides)
+        if failed is not None:
+            tally.found = {"instance": pick(batch, int(i), n), "label": failed[0], "case": {}, "seed": None}
+            break
+        tally.overruled += int(not ok[i])
+    return tally
+
+
+# ------------------------------------------------------------------ the result record
+
+
+def reduce_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], positive: bool) -> Instance:
+    """The simplest rounding of a found instance that the twin still confirms (same sub-check)."""
+    label = found["label"]
+    for cand in roundings(found["instance"]):
+        try:
+            failed = twin_fails(claim, cand, overrides)
+        except Undecided:
+            continue
+        if positive and failed is None:
+            return cand
+        if not positive and failed is not None and failed[0] == label:
+            return cand
+    return found["instance"]
+
+
+def describe_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], positive: bool) -> dict[str, Any]:
+    """Counterexample (or witness) as plain JSON: inputs, the failing sub-check, both sides."""
+    one = reduce_find(claim, found, overrides, positive)
+    rels, decisions = twin(claim, one, overrides, working_dps(one) + CONFIRM_DPS - HIGH_DPS)
+    label = found["label"] if found["label"] in rels else next(iter(rels))
+    if not positive:
+        _, deep = twin(claim, one, overrides, DEEP_DPS)
+        if deep[label][0] is not False:
+            raise Undecided(
+                f"a counterexample to '{label}' confirmed at {HIGH_DPS} and {CONFIRM_DPS} digits does not survive at "
+                f"{DEEP_DPS} digits; the twin's own rounding is to blame, not the claim: {to_plain(one)}"
+            )
+    f64 = relations(claim, as_batch(one), F64, overrides)
+    return {
+        "inputs": to_plain(one),
+        "check": found["label"] or label,
+        "values": R.sides(rels[label]),
+        "float64_values": R.sides(_first(f64[label])),
+        "margin": decisions[label][1],
+        "confirmed_dps": [working_dps(one), working_dps(one) + CONFIRM_DPS - HIGH_DPS] + ([] if positive else [DEEP_DPS]),
+        "case": to_plain(Instance(found["case"])) if found.get("case") else None,
+    }
+
+
+def _first(rel: R.Relation) -> R.Relation:
+    """Instance 0 of a batch-of-one relation, for display."""
+    def strip(x: Any) -> Any:
+        arr = np.asarray(x)
+        return arr[0] if arr.ndim and arr.shape[0] == 1 else arr
+
+    lhs = rel.lhs.value if isinstance(rel.lhs, R.Cmp) else rel.lhs
+    shown = {k: strip(v) for k, v in (rel.show or {}).items()}
+    return R.Relation(rel.op, strip(lhs), None if rel.rhs is None else strip(rel.rhs), shown)
+
+
+def reproduce_command(claim_id: str) -> str:
+    return f"pytest 'tests/test_claims.py::test_claim[{claim_id}]' --as-stated"
+
+
+def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Check one claim; never raises: problems, crashes and timeouts become an ``error`` record."""
+    overrides = overrides or {}
+    record = _skeleton(claim)
+    start = time.perf_counter()
+    try:
+        if claim.problems:
+            raise _Malformed("; ".join(claim.problems))
+        with time_limit(profile.time_limit_s):
+            record.update(_verdict(claim, profile, overrides))
+    except _Malformed as exc:
+        record.update(verdict="error", message=f"claim '{claim.id}' ({claim.module}) is malformed: {exc}")
+    except ClaimTimeout:
+        record.update(verdict="error", message=f"claim '{claim.id}' ran past the {profile.name} profile's {profile.time_limit_s:.0f} s limit; make its cases smaller or its check cheaper")
+    except Undecided as exc:
+        record.update(verdict="error", message=f"claim '{claim.id}': the high-precision twin could not decide: {exc}")
+    except Exception as exc:
+        record.update(verdict="error", message=f"claim '{claim.id}' crashed: {type(exc).__name__}: {exc}\n{_where(exc)}")
+    record["gate"] = "pass" if record["verdict"] == record["expected"] else "fail"
+    record["seconds"] = round(time.perf_counter() - start, 3)
+    record["evidence"].setdefault("profile", profile.name)
+    return record
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _skeleton(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "worksheet": claim.worksheet,
+        "location": claim.location,
+        "statement": claim.statement,
+        "formalisation": claim.formalisation,
+        "kind": claim.kind,
+        "verdict": "error",
+        "expected": claim.expected,
+        "gate": "fail",
+        "evidence": {},
+        "counterexample": None,
+        "witness": None,
+        "explanation": claim.erratum.explanation if claim.erratum else claim.reason,
+        "corrected_by": claim.erratum.corrected_by if claim.erratum else None,
+        "fact": claim.fact,
+        "module": claim.module,
+        "negative_control": claim.mutant.description if claim.mutant else None,
+        "reproduce": reproduce_command(claim.id),
+        "message": None,
+    }
+
+
+def _verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[str, Any]:
+    if claim.kind == "not-checkable":
+        return {"verdict": "not-checkable", "evidence": {"method": "declaration", "strength": "none"}}
+    if claim.kind == "derivation":
+        return _derivation_verdict(claim, profile, overrides)
+    want = claim.kind == "exists"
+    tally = run_exhaustive(claim, overrides) if claim.kind == "exhaustive" else run_sampled(claim, profile, overrides, want)
+    if tally.crash:
+        return {"verdict": "error", "message": f"claim '{claim.id}' crashed in its check: {tally.crash}", "evidence": _evidence(tally, "none")}
+    if claim.kind == "exists":
+        if tally.found:
+            return {"verdict": "witnessed", "witness": describe_find(claim, tally.found, overrides, True), "evidence": _evidence(tally, "witness")}
+        return {"verdict": "unwitnessed", "evidence": _evidence(tally, "sampled")}
+    if tally.found:
+        return {"verdict": "refuted", "counterexample": describe_find(claim, tally.found, overrides, False), "evidence": _evidence(tally, "counterexample")}
+    if claim.kind == "exhaustive":
+        return {"verdict": "proved", "evidence": _evidence(tally, "exhaustive", method="exhaustive")}
+    return {"verdict": "holds", "evidence": _evidence(tally, "sampled")}
+
+
+def _derivation_verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[str, Any]:
+    tally, broken = run_derivation(claim, profile, overrides)
+    if tally.crash:
+        return {"verdict": "error", "message": f"claim '{claim.id}' crashed in a step: {tally.crash}", "evidence": _evidence(tally, "none")}
+    stepped = Claim(**{**claim.__dict__, "check": derivation_check(claim)})
+    steps = [{"expression": claim.steps[0].expression, "relation": None, "verdict": "start"}]
+    for k, step in enumerate(claim.steps[1:], start=1):
+        label = f"step {k}"
+        entry = {"expression": step.expression, "relation": step.relation if isinstance(step.relation, str) else getattr(step.relation, "__name__", "custom"), "verdict": "refuted" if label in broken else "holds"}
+        if label in broken:
+            single = Claim(**{**stepped.__dict__, "check": _only(stepped.check, label)})
+            entry["counterexample"] = describe_find(single, broken[label], overrides, False)
+        steps.append(entry)
+    first = next((k for k, s in enumerate(steps) if s["verdict"] == "refuted"), None)
+    out = {"steps": steps, "first_broken_step": first, "evidence": _evidence(tally, "counterexample" if broken else "sampled")}
+    if first is None:
+        return {**out, "verdict": "holds"}
+    return {**out, "verdict": "refuted", "counterexample": {**steps[first]["counterexample"], "step": first}}
+
+
+def _evidence(tally: Tally, strength: str, method: str = "hypothesis") -> dict[str, Any]:
+    return {
+        "method": method,
+        "strength": strength,
+        "examples": tally.examples,
+        "instances": tally.instances,
+        "spot_checks": tally.spot_checks,
+        "min_digits_agreed": round(min(tally.digits), 1) if tally.digits else None,
+        "float64_screen_overruled": tally.overruled,
+        "decided_at_digits": HIGH_DPS,
+        "confirmed_at_digits": CONFIRM_DPS,
+    }
+
+
+def is_positive(verdict: str) -> bool:
+    return verdict in POSITIVE
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of the traceback that belongs to claims/ or models/."""
+    ours = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(ROOT))]
+    frames = [f for f in ours if "/claims/engine/" not in f.filename] or ours
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f"  at {Path(f.filename).relative_to(ROOT)}:{f.lineno} in {f.name}: {f.line}"
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ClaimTimeout after ``seconds`` (main thread only, where signals are delivered)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise ClaimTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

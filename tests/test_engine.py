@@ -1,0 +1,218 @@
+"""The claim engine itself: malformed declarations, sound verdicts, errors never dropped."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from claims.engine import (
+    REGISTRY,
+    Erratum,
+    Mutant,
+    Step,
+    derivation,
+    differ,
+    equal,
+    exhaustive,
+    exists,
+    forall,
+    is_true,
+    lt,
+    st,
+)
+from claims.engine.profiles import PROFILES, Profile, profile_named
+from claims.engine.run import run_claim
+from claims.worksheets import WS000
+
+QUICK = PROFILES["control"]
+BASE = {"worksheet": WS000, "location": "1(a)", "statement": "a test statement $x$"}
+X = st.fixed_dictionaries({"x": st.floats(-3, 3)})
+
+
+def declared(decorator=forall, **fields):
+    """Declare one claim in a scratch registry and return it."""
+    with REGISTRY.scratch() as reg:
+        decorator(**{**BASE, **fields})(lambda v, ops, **kw: equal(v.x, v.x))
+        reg.validate()
+        return next(iter(reg.claims.values()))
+
+
+def check(claim, profile=QUICK, **overrides):
+    return run_claim(claim, profile, overrides)
+
+
+# ---------------------------------------------------------------- malformed declarations
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"id": "t.ok", "kind": "forall", "expected": "holds"}, "unknown field(s) kind"),
+        ({"id": "t.ok", "expected": "holdz", "cases": X, "mutant": Mutant("m")}, "expected 'holdz'"),
+        ({"id": "T OK", "expected": "holds", "cases": X, "mutant": Mutant("m")}, "id must be lowercase"),
+        ({"id": "t.ok", "expected": "holds", "cases": X, "mutant": Mutant("m"), "worksheet": ""}, "missing worksheet"),
+        ({"id": "t.ok", "expected": "holds", "cases": X, "mutant": Mutant("m"), "location": " "}, "missing location"),
+        ({"id": "t.ok", "expected": "holds", "cases": X, "mutant": Mutant("m"), "statement": ""}, "missing statement"),
+        ({"id": "t.ok", "expected": "holds", "cases": X, "mutant": Mutant("m"), "worksheet": "x.txt"}, "not listed in claims/worksheets.py"),
+        ({"id": "t.ok", "expected": "holds", "cases": [1, 2], "mutant": Mutant("m")}, "cases must be a Hypothesis strategy"),
+        ({"id": "t.ok", "expected": "holds", "cases": X}, "no negative control"),
+        ({"id": "t.ok", "expected": "refuted", "cases": X}, "without erratum"),
+        ({"id": "t.ok", "expected": "refuted", "cases": X, "erratum": Erratum("e", corrected_by="t.none")}, "not a declared claim"),
+        ({"id": "t.ok", "expected": "holds", "cases": X, "mutant": Mutant("m"), "colour": 1}, "unknown field(s) colour"),
+    ],
+)
+def test_malformed_declaration_is_an_error_naming_the_claim_and_the_fix(fields, says):
+    record = check(declared(**fields))
+    assert record["verdict"] == "error" and record["gate"] == "fail"
+    assert says in record["message"]
+    assert fields["id"] in record["message"]
+
+
+def test_duplicate_id_is_an_error_on_the_second_declaration():
+    with REGISTRY.scratch() as reg:
+        for _ in range(2):
+            forall(id="t.dup", expected="holds", cases=X, mutant=Mutant("m"), **BASE)(lambda v, ops: equal(v.x, v.x))
+        second = list(reg.claims.values())[1]
+    record = check(second)
+    assert record["verdict"] == "error" and "duplicate id" in record["message"]
+
+
+def test_unknown_kind_is_an_error():
+    from claims.engine.declare import declare
+
+    with REGISTRY.scratch():
+        claim = declare(lambda v, ops: equal(v.x, v.x), kind="forsome", id="t.kind", expected="holds", **BASE)
+    assert "unknown kind 'forsome'" in check(claim)["message"]
+
+
+def test_strategy_that_cannot_generate_is_an_error():
+    claim = declared(id="t.empty", expected="holds", cases=X.filter(lambda _: False), mutant=Mutant("m"))
+    record = check(claim)
+    assert record["verdict"] == "error" and "cannot generate" in record["message"]
+
+
+def test_unknown_profile_names_the_choices(monkeypatch):
+    monkeypatch.setenv("CLAIMS_PROFILE", "fast")
+    with pytest.raises(ValueError, match="choose one of ci, thorough, quick"):
+        profile_named(None)
+
+
+def test_ci_profile_meets_the_floor():
+    ci, thorough = PROFILES["ci"], PROFILES["thorough"]
+    assert ci.derandomize and ci.examples >= 200 and ci.spot_checks >= 5 and ci.examples * ci.batch >= 10_000
+    assert thorough.examples >= 20 * ci.examples
+
+
+# ---------------------------------------------------------------- sound verdicts
+
+
+def _claim(check_fn, decorator=forall, cases=X, expected="holds", **extra):
+    with REGISTRY.scratch() as reg:
+        decorator(id="t.claim", expected=expected, cases=cases, mutant=Mutant("m"), **BASE, **extra)(check_fn)
+        return next(iter(reg.claims.values()))
+
+
+def test_float_rounding_is_not_a_refutation():
+    # (big + x) - big == x fails in float64 for most x; exactly true in mpmath, whose precision
+    # grows with the spread of the inputs' magnitudes (x may be as small as 5e-324).
+    cases = st.fixed_dictionaries({"x": st.floats(-3, 3), "big": st.just(1e16)})
+    record = check(_claim(lambda v, ops: equal((v.x + v.big) - v.big, v.x), cases=cases))
+    assert record["verdict"] == "holds"
+    assert record["evidence"]["float64_screen_overruled"] > 0
+
+
+def test_twin_rounding_is_never_reported_as_a_refutation():
+    # With the big constant hidden in the check, 60 and 90 digits both lose a tiny x; the
+    # reported counterexample must then survive at 700 digits, and it does not.
+    record = check(_claim(lambda v, ops: equal((v.x + 1e16) - 1e16, v.x)))
+    assert record["verdict"] != "refuted"
+
+
+def test_float_overflow_is_not_a_refutation():
+    big = st.fixed_dictionaries({"x": st.floats(710, 800)})
+    record = check(_claim(lambda v, ops: equal(ops.exp(v.x) / ops.exp(v.x), v.x * 0 + 1), cases=big))
+    assert record["verdict"] == "holds"
+
+
+def test_a_false_identity_is_refuted_with_both_sides_confirmed():
+    record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x), 1 - ops.sigmoid(v.x))))
+    assert record["verdict"] == "refuted"
+    found = record["counterexample"]
+    assert found["confirmed_dps"] == [60, 90, 700] and found["values"]["lhs"] != found["values"]["rhs"]
+
+
+def test_a_difference_below_float_resolution_is_found_by_spot_checks():
+    # sigmoid(x) + 1e-13 vs sigmoid(x): inside the float64 screen, but mpmath sees it.
+    record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x) + 1e-13, ops.sigmoid(v.x))))
+    assert record["verdict"] == "refuted"
+
+
+def test_boundary_ties_are_decided_exactly():
+    # 3 * fl(2/3) < 2 exactly, although float64 rounds the product to 2.0.
+    cases = st.fixed_dictionaries({"x": st.just(2 / 3)})
+    assert check(_claim(lambda v, ops: is_true(lt(3 * v.x, 2)), cases=cases))["verdict"] == "holds"
+    assert check(_claim(lambda v, ops: is_true(lt(2, 3 * v.x)), cases=cases))["verdict"] == "refuted"
+
+
+def test_existential_claims_are_witnessed_or_not():
+    wit = check(_claim(lambda v, ops: differ(v.x * v.x, v.x), decorator=exists, expected="witnessed"))
+    assert wit["verdict"] == "witnessed" and wit["witness"]["inputs"]["x"] not in (0.0, 1.0)
+    none = check(_claim(lambda v, ops: differ(v.x * 2, v.x + v.x), decorator=exists, expected="witnessed"))
+    assert none["verdict"] == "unwitnessed"
+
+
+def test_exhaustive_claims_are_proved_or_refuted():
+    domain = {"x": np.arange(-5, 6, dtype=float)}
+    proved = check(_claim(lambda v, ops: is_true(v.x * v.x >= 0), decorator=exhaustive, cases=None, expected="proved", domain=lambda: domain))
+    assert proved["verdict"] == "proved" and proved["evidence"]["instances"] == 11
+    refuted = check(_claim(lambda v, ops: is_true(v.x * v.x > 0), decorator=exhaustive, cases=None, expected="proved", domain=lambda: domain))
+    assert refuted["verdict"] == "refuted" and refuted["counterexample"]["inputs"]["x"] == 0
+
+
+def test_derivation_marks_the_first_broken_step():
+    with REGISTRY.scratch() as reg:
+        derivation(
+            id="t.chain", expected="holds", cases=X, mutant=Mutant("m", step=1, value=lambda v, ops: v.x),
+            steps=[
+                Step("$2x$", lambda v, ops: 2 * v.x),
+                Step("$x + x$", lambda v, ops: v.x + v.x),
+                Step("$x^2$", lambda v, ops: v.x * v.x),
+                Step("$x \\cdot x$", lambda v, ops: v.x * v.x),
+            ],
+            **BASE,
+        )
+        claim = reg.claims["t.chain"]
+    record = check(claim)
+    assert record["verdict"] == "refuted" and record["first_broken_step"] == 2
+    assert [s["verdict"] for s in record["steps"]] == ["start", "holds", "refuted", "holds"]
+
+
+# ---------------------------------------------------------------- errors are reported, never dropped
+
+
+def test_a_crashing_check_is_an_error_naming_the_claim():
+    def crash(v, ops):
+        raise ZeroDivisionError("boom")
+
+    record = check(_claim(crash))
+    assert record["verdict"] == "error" and "t.claim" in record["message"] and "boom" in record["message"]
+
+
+def test_a_hanging_check_is_an_error_after_the_time_limit():
+    def hang(v, ops):
+        time.sleep(5)
+        return equal(v.x, v.x)
+
+    tiny = Profile("tiny", examples=5, batch=1, spot_checks=1, time_limit_s=0.3, derandomize=True)
+    start = time.perf_counter()
+    record = check(_claim(hang), profile=tiny)
+    assert time.perf_counter() - start < 3
+    assert record["verdict"] == "error" and "limit" in record["message"]
+
+
+def test_a_precision_unstable_difference_is_an_error_not_a_verdict():
+    # A difference of exactly 10^-30 is below float64 and straddles what 60 digits can call equal.
+    record = check(_claim(lambda v, ops: equal(v.x + ops.asarray(1e-30) * 0 + (1e-30 if ops.name == "mpmath" else 0), v.x)))
+    assert record["verdict"] in ("error", "refuted")
