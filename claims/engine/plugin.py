@@ -47,9 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config._claims_collected = set()
 
 
+EMPTY = "catalogue-is-empty"
+
+
 def all_claim_ids() -> list[str]:
+    """Every claim, every catalogue module that failed to import, or one error if there is nothing."""
     registry = claims.load()
-    return list(registry.claims) + [LOAD_ERROR_PREFIX + m for m in registry.load_errors]
+    ids = list(registry.claims) + [LOAD_ERROR_PREFIX + m for m in registry.load_errors]
+    return ids or [EMPTY]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -101,6 +106,8 @@ def check_claim(request: pytest.FixtureRequest) -> Any:
 
 def _run(claim_id: str, profile: Any) -> dict[str, Any]:
     registry = claims.load()
+    if claim_id == EMPTY:
+        return error_record(claim_id, "no claims were found: add a module of claims to claims/ (see claims/README.md)")
     if claim_id.startswith(LOAD_ERROR_PREFIX):
         module = claim_id[len(LOAD_ERROR_PREFIX):]
         return error_record(claim_id, f"catalogue module {module} failed to import: {registry.load_errors[module]}; fix the module, its claims are not checked")
@@ -180,6 +187,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     write_whole(root / target, render(records, _meta(config), WORKSHEETS))
     config._claims_written = (target, summary(records), full)
+    if summary(records)["gate"] == "fail" and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a claim that never reported fails the gate
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

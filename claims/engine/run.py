@@ -363,14 +363,16 @@ def _first(rel: R.Relation) -> R.Relation:
     return R.Relation(rel.op, strip(lhs), None if rel.rhs is None else strip(rel.rhs), shown)
 
 
-def reproduce_command(claim_id: str) -> str:
-    return f"pytest 'tests/test_claims.py::test_claim[{claim_id}]' --as-stated"
+def reproduce_command(claim_id: str, profile: str = "ci") -> str:
+    """Re-runs exactly this claim, failing if its worksheet statement does not hold."""
+    return f"pytest 'tests/test_claims.py::test_claim[{claim_id}]' --as-stated --claims-profile {profile}"
 
 
 def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check one claim; never raises: problems, crashes and timeouts become an ``error`` record."""
     overrides = overrides or {}
     record = _skeleton(claim)
+    record["reproduce"] = reproduce_command(claim.id, profile.name)
     start = time.perf_counter()
     try:
         if claim.problems:

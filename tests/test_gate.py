@@ -1,0 +1,65 @@
+"""End to end through pytest and xdist: the gate goes red, and no claim is ever lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GD = "converges-iff or min-reciprocal"  # the two headline gradient-descent claims
+
+
+def run_claims(tmp_path, *args, extra=""):
+    env = {**os.environ, "CLAIMS_EXTRA_MODULES": extra, "CLAIMS_PROFILE": "ci"}
+    cmd = [sys.executable, "-m", "pytest", "tests/test_claims.py", "-q", "-p", "no:cacheprovider",
+           "--claims-report", str(tmp_path / "out"), *args]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    report = tmp_path / "out" / "claims.json"
+    return proc, json.loads(report.read_text()) if report.exists() else None
+
+
+def by_id(report):
+    return {c["id"]: c for c in report["claims"]}
+
+
+def test_a_broken_model_turns_the_gate_red_with_a_readable_counterexample(tmp_path):
+    proc, report = run_claims(tmp_path, "-k", GD, "-n", "2", extra="tests.fixtures.break_quadratic")
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    claim = by_id(report)["gd.converges-iff-eta-below-2-over-max-curvature"]
+    assert claim["verdict"] == "refuted" and claim["gate"] == "fail"
+    assert claim["counterexample"]["inputs"]["eta"] > 0
+    assert "counterexample" in proc.stdout and "reproduce:" in proc.stdout
+    assert report["summary"]["gate"] == "fail"
+
+
+def test_a_crashed_worker_is_reported_as_an_error_and_the_rest_still_reported(tmp_path):
+    proc, report = run_claims(tmp_path, "-k", f"{GD} or fixture", "-n", "2", extra="tests.fixtures.crashing_claim")
+    assert proc.returncode == 1
+    claims = by_id(report)
+    assert claims["fixture.check-kills-its-worker"]["verdict"] == "error"
+    assert "crash" in claims["fixture.check-kills-its-worker"]["message"]
+    assert claims["gd.converges-iff-eta-below-2-over-max-curvature"]["verdict"] == "holds"
+
+
+def test_a_catalogue_module_that_fails_to_import_is_an_error(tmp_path):
+    proc, report = run_claims(tmp_path, "-k", "module-failed", extra="tests.fixtures.no_such_module")
+    assert proc.returncode == 1
+    (claim,) = report["claims"]
+    assert claim["verdict"] == "error" and "no_such_module" in claim["message"]
+
+
+def test_serial_and_parallel_runs_give_the_same_verdicts(tmp_path):
+    _, serial = run_claims(tmp_path / "a", "-k", GD, "-n", "0")
+    _, parallel = run_claims(tmp_path / "b", "-k", GD, "-n", "2")
+    strip = lambda r: [(c["id"], c["verdict"], json.dumps(c["counterexample"])) for c in r["claims"]]  # noqa: E731
+    assert strip(serial) == strip(parallel)
+
+
+def test_an_unknown_profile_is_a_usage_error(tmp_path):
+    env = {**os.environ, "CLAIMS_PROFILE": "fastest"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "tests/test_claims.py", "-q"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4 and "choose one of ci, thorough, quick" in proc.stderr
