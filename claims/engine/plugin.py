@@ -137,7 +137,8 @@ def error_record(claim_id: str, message: str, claim: Any = None) -> dict[str, An
         "id": claim_id, "worksheet": getattr(claim, "worksheet", "") or "unknown", "location": getattr(claim, "location", "") or "-",
         "statement": getattr(claim, "statement", "") or "(not loaded)", "formalisation": None, "kind": getattr(claim, "kind", "forall"),
         "verdict": "error", "expected": getattr(claim, "expected", "holds"), "gate": "fail",
-        "evidence": {"method": "none", "strength": "none"}, "counterexample": None, "witness": None,
+        "evidence": {"method": "none", "strength": "none", "examples": 0, "instances": 0, "spot_checks": 0,
+                     "min_digits_agreed": None}, "counterexample": None, "witness": None,
         "explanation": None, "corrected_by": None, "fact": None, "module": getattr(claim, "module", ""),
         "negative_control": None, "reproduce": reproduce_command(claim_id), "message": message,
     }

@@ -171,7 +171,7 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
         tally.examples += 1
         tally.instances += n
         order = np.argsort(-bad, kind="stable")
-        candidates = [int(i) for i in order if ok[i] == want]
+        candidates = [int(i) for i in order[ok[order] == want]]
         if tally.wants_spot_check(repr((case, seed)), profile.spot_checks):
             spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
             if not want and 0 not in candidates:
@@ -387,6 +387,8 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
         record.update(verdict="error", message=f"claim '{claim.id}': the high-precision twin could not decide: {exc}")
     except Exception as exc:
         record.update(verdict="error", message=f"claim '{claim.id}' crashed: {type(exc).__name__}: {exc}\n{_where(exc)}")
+    if not record["evidence"]:
+        record["evidence"] = _evidence(Tally(), "none", method="none")
     record["gate"] = "pass" if record["verdict"] == record["expected"] else "fail"
     record["seconds"] = round(time.perf_counter() - start, 3)
     record["evidence"].setdefault("profile", profile.name)
@@ -423,7 +425,7 @@ def _skeleton(claim: Claim) -> dict[str, Any]:
 
 def _verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[str, Any]:
     if claim.kind == "not-checkable":
-        return {"verdict": "not-checkable", "evidence": {"method": "declaration", "strength": "none"}}
+        return {"verdict": "not-checkable", "evidence": _evidence(Tally(), "none", method="declaration")}
     if claim.kind == "derivation":
         return _derivation_verdict(claim, profile, overrides)
     want = claim.kind == "exists"
