@@ -73,6 +73,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
 
 
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Path, items: list[pytest.Item]) -> list[str]:
+    """Malformed declarations and broken catalogue modules, named at collection time."""
+    registry = claims.load()
+    lines = [f"claims: {c.id} ({c.module}) is malformed: {'; '.join(c.problems)}" for c in registry.claims.values() if c.problems]
+    lines += [f"claims: catalogue module {m} failed to import: {e}" for m, e in registry.load_errors.items()]
+    return lines + (["claims: these run as errors and fail the gate"] if lines else [])
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     session.config._claims_collected.update(_claim_ids(i.nodeid for i in session.items))
 
