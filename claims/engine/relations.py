@@ -228,6 +228,8 @@ def decide(rel: Relation, dps: int) -> tuple[bool | None, float]:
         cond = rel.lhs.value if isinstance(rel.lhs, Cmp) else rel.lhs
         return bool(np.all(np.asarray(cond, dtype=bool))), 0.0
     lhs, rhs = _pairs(rel)
+    if not lhs:  # nothing to compare (e.g. no off-diagonal entries): vacuously true
+        return rel.op != "!=", 0.0
     scale = max([abs(v) for v in lhs + rhs] + [mpmath.mpf(0)])
     tiny, big = mpmath.mpf(10) ** (-(2 * dps) // 3), mpmath.mpf(10) ** (-dps // 3)
     unit = scale if scale > 0 else mpmath.mpf(1)

@@ -117,9 +117,9 @@ def working_dps(one: Instance) -> int:
 def twin_fails(claim: Claim, one: Instance, overrides: dict[str, Any]) -> tuple[str, dict[str, R.Relation]] | None:
     """The label of a relation the twin confirms false, else None.
 
-    Decided at the working precision; anything not clearly true there is re-decided 30 digits
-    higher. False at both is a confirmed failure; true at the higher precision (and again 30
-    digits above it) means the first answer was the twin's own rounding; anything else is
+    Decided at the working precision; anything not clearly true there climbs a ladder of
+    precisions until two consecutive rungs agree: false twice is a confirmed failure, true twice
+    means the earlier answer was the twin's own rounding. No agreement by DEEP_DPS digits is
     Undecided, reported as an error rather than guessed.
     """
     low = working_dps(one)
@@ -127,18 +127,21 @@ def twin_fails(claim: Claim, one: Instance, overrides: dict[str, Any]) -> tuple[
     suspects = [label for label, (holds, _) in decisions.items() if holds is not True]
     if not suspects:
         return None
-    high = low + (CONFIRM_DPS - HIGH_DPS)
-    rels2, decisions2 = twin(claim, one, overrides, high)
-    for label in suspects:
-        first, again = decisions[label], decisions2[label]
-        if again[0] is False:
-            return label, rels2
-        if again[0] is True:
-            _, third = twin(claim, one, overrides, high + (CONFIRM_DPS - HIGH_DPS))
-            if third[label][0] is True:
-                continue
-        raise Undecided(f"'{label}' moves with precision ({low} digits: {first}, {high} digits: {again})")
-    return None
+    ladder = [low + CONFIRM_DPS - HIGH_DPS, 2 * low + CONFIRM_DPS - HIGH_DPS, max(DEEP_DPS, 3 * low)]
+    history = {label: [decisions[label][0]] for label in suspects}
+    for dps in ladder:
+        rels, decisions = twin(claim, one, overrides, dps)
+        for label in list(history):
+            seen = history[label] + [decisions[label][0]]
+            history[label] = seen
+            if seen[-2:] == [False, False]:
+                return label, rels
+            if seen[-2:] == [True, True]:
+                del history[label]
+        if not history:
+            return None
+    label, seen = next(iter(history.items()))
+    raise Undecided(f"'{label}' moves with precision (decisions at {[low, *ladder]} digits: {seen})")
 
 
 def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:

@@ -1,0 +1,380 @@
+"""Skip-layer networks: regression outputs, the weight count and the gradient of the one-unit net (000 part 2).
+
+The partial derivatives that 2(d) writes unevaluated (ds_y/dw_xh, ds_h/dw_xh, ...) get their own
+truth by forward-mode differentiation (``Dual``) of the same expressions, pushed through
+``skip_layer.scalar_forward`` itself where the expression is the model's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from claims.engine import Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
+from claims.strategies import normal, scale, smooth_activation, widths
+from claims.worksheets import WS000
+from models import skip_layer
+from models.fcnet import activation
+
+# ---------------------------------------------------------------- forward-mode differentiation
+
+
+class Dual:
+    """A value and its derivative along one chosen variable; + and * follow the sum and product rules."""
+
+    __array_ufunc__ = None  # NumPy arrays defer to Dual's reflected operators instead of looping
+
+    def __init__(self, val: Any, der: Any) -> None:
+        self.val, self.der = val, der
+
+    def __add__(self, other: Any) -> Dual:
+        o = _as_dual(other)
+        return Dual(self.val + o.val, self.der + o.der)
+
+    def __mul__(self, other: Any) -> Dual:
+        o = _as_dual(other)
+        return Dual(self.val * o.val, self.der * o.val + self.val * o.der)
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+
+def _as_dual(x: Any) -> Dual:
+    return x if isinstance(x, Dual) else Dual(x, x * 0)
+
+
+class DualOps:
+    """An ops backend whose activations accept Duals (chain rule with the base backend's g')."""
+
+    def __init__(self, base: Any) -> None:
+        self.base = base
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.base, name)
+
+    def _chain(self, name: str, d: Any) -> Dual:
+        g, g_prime = activation(name, self.base)
+        if not isinstance(d, Dual):
+            return g(d)
+        return Dual(g(d.val), g_prime(d.val) * d.der)
+
+    def sigmoid(self, d: Any) -> Dual:
+        return self._chain("sigmoid", d)
+
+    def tanh(self, d: Any) -> Dual:
+        return self._chain("tanh", d)
+
+
+def derivative(f: Callable[[Dual], Any], at: Any, ops: Any) -> Any:
+    """df/dt at t = ``at`` (zero when f does not depend on t)."""
+    out = f(Dual(at, ops.one(at)))
+    return out.der if isinstance(out, Dual) else ops.zero(out)
+
+
+# ---------------------------------------------------------------- the one-unit net of 2(d)
+
+
+def scalar_nets(case: Any, rng: Any, n: int) -> dict[str, Any]:
+    """Weights w_xh, w_hy, w_xy and input x of the net of 2(d), N(0, scale^2)."""
+    return {k: normal(rng, n, scale=case.scale) for k in ("w_xh", "w_hy", "w_xy", "x")}
+
+
+SCALAR_CASES = st.fixed_dictionaries({"g": smooth_activation, "scale": scale})
+WEIGHTS = ("w_xh", "w_hy", "w_xy")
+
+
+def _fwd(v: Any, ops: Any) -> skip_layer.ScalarSkip:
+    """The model's forward values, computed once per instance and backend (every line of a derivation reads them)."""
+    memo = v.__dict__.setdefault("_scalar_skip_forward", {})
+    if ops.name not in memo:
+        memo[ops.name] = skip_layer.scalar_forward(v.w_xh, v.w_hy, v.w_xy, v.x, v.g, ops)
+    return memo[ops.name]
+
+
+def _g(v: Any, ops: Any) -> Callable[[Any], Any]:
+    return activation(v.g, DualOps(ops))[0]
+
+
+def _g_prime(v: Any, ops: Any) -> Callable[[Any], Any]:
+    return activation(v.g, ops)[1]
+
+
+def d_model(v: Any, ops: Any, node: str, wrt: str) -> Any:
+    """d(node)/d(wrt) for a node of ``scalar_forward`` (s_h, h, s_y, y), by forward mode through the model."""
+    args = {k: v[k] for k in (*WEIGHTS, "x")}
+
+    def f(t: Dual) -> Any:
+        moved = {**args, wrt: t}
+        return getattr(skip_layer.scalar_forward(*moved.values(), v.g, DualOps(ops)), node)
+
+    return derivative(f, v[wrt], ops)
+
+
+def dy_ds_y(v: Any, ops: Any) -> Any:
+    """dy/ds_y, with y = g(s_y)."""
+    return derivative(_g(v, ops), _fwd(v, ops).s_y, ops)
+
+
+# ---------------------------------------------------------------- 2(a), 2(c): remarks
+
+not_checkable(
+    id="skip-layer.regression-by-linear-output-function",
+    worksheet=WS000,
+    location="2(a)",
+    statement="For regression instead of classification, make the output function of the last layer linear.",
+    reason=(
+        "A design recommendation: the worksheet states no property of the modified network (no range, "
+        "loss or target class) that could be checked."
+    ),
+)
+
+not_checkable(
+    id="skip-layer.more-weights-may-overfit",
+    worksheet=WS000,
+    location="2(c)",
+    statement=(
+        "A skip layer adds weights, which may raise the chance of overfitting; fewer nodes or layers "
+        "compensate for the added connectivity."
+    ),
+    reason="'May overfit' and 'compensate' are qualitative; the worksheet gives no data, model class or bound.",
+)
+
+not_checkable(
+    id="skip-layer.output-sees-low-and-high-level-features",
+    worksheet=WS000,
+    location="2(c)",
+    statement=(
+        "In deep networks a skip layer gives the output direct access to low-level as well as high-level "
+        "features, which can be a better modelling choice."
+    ),
+    reason="A modelling judgement about learned concepts; nothing quantitative is asserted.",
+)
+
+
+# ---------------------------------------------------------------- 2(b): the weight count
+
+
+@forall(
+    id="skip-layer.weight-count-layer-products-plus-d0-dl",
+    worksheet=WS000,
+    location="2(b)",
+    statement=(
+        "A skip-layer network on widths $d_0, \\dots, d_L$ without biases has "
+        "$\\sum_{i=0}^{L-1} d_i d_{i+1} + d_0 d_L$ weights."
+    ),
+    formalisation=(
+        "For all widths (d_0, ..., d_L) with L >= 2 (at least one hidden layer) and 1 <= d_i <= 6: the "
+        "number of weight entries of make_skip_net(widths) (layer matrices d_{i+1} x d_i plus the skip "
+        "matrix d_L x d_0) equals the formula, exactly. L = 1 is outside the domain: there the 'skip' "
+        "matrix joins the same two layers as the only ordinary layer, the formula counts 2 d_0 d_1 for "
+        "one effective map (W + W_skip) x, and the worksheet's network has a hidden layer."
+    ),
+    expected="holds",
+    cases=st.fixed_dictionaries({"widths": widths(min_layers=3, max_layers=6, max_width=6)}),
+    mutant=Mutant("skip weights counted as d_0 d_{L-1} (input wired to the last hidden layer)", skip_to=-2),
+)
+def weight_count(v: Any, ops: Any, skip_to: int = -1) -> Any:
+    d = v.widths
+    stated = sum(d[i] * d[i + 1] for i in range(len(d) - 1)) + d[0] * d[skip_to]
+    net = skip_layer.make_skip_net(d)
+    held = skip_layer.count_weights(net)
+    shapes = [list(W.shape) for W in (*net.Ws, net.W_skip)]
+    return is_true(exact(held == stated), show={"count_weights": held, "formula": stated, "matrix_shapes": shapes})
+
+
+# ---------------------------------------------------------------- 2(d): the forward expansion
+
+derivation(
+    id="skip-layer.output-expands-through-hidden-unit",
+    worksheet=WS000,
+    location="2(d)",
+    statement=(
+        "$y = g(s_y) = g(w_{hy}h + w_{xy}x) = g(w_{hy}g(s_h) + w_{xy}x) = g(w_{hy}g(w_{xh}x) + w_{xy}x)$ "
+        "for the one-unit skip-layer network."
+    ),
+    formalisation="Each line equals the previous one for all weights, inputs x and g in {sigmoid, tanh}; line 1 is y of scalar_forward.",
+    expected="holds",
+    cases=SCALAR_CASES,
+    instances=scalar_nets,
+    steps=[
+        Step("$y$", lambda v, ops: _fwd(v, ops).y),
+        Step("$g(s_y)$", lambda v, ops: _g(v, ops)(_fwd(v, ops).s_y)),
+        Step("$g(w_{hy}h + w_{xy}x)$", lambda v, ops: _g(v, ops)(v.w_hy * _fwd(v, ops).h + v.w_xy * v.x)),
+        Step("$g(w_{hy}g(s_h) + w_{xy}x)$", lambda v, ops: _g(v, ops)(v.w_hy * _g(v, ops)(_fwd(v, ops).s_h) + v.w_xy * v.x)),
+        Step("$g(w_{hy}g(w_{xh}x) + w_{xy}x)$", lambda v, ops: _g(v, ops)(v.w_hy * _g(v, ops)(v.w_xh * v.x) + v.w_xy * v.x)),
+    ],
+    mutant=Mutant(
+        "hidden activation dropped in the last line: g(w_hy w_xh x + w_xy x)",
+        step=4,
+        value=lambda v, ops: _g(v, ops)(v.w_hy * v.w_xh * v.x + v.w_xy * v.x),
+    ),
+)
+
+
+# ---------------------------------------------------------------- 2(d): the output-layer weights
+
+derivation(
+    id="skip-layer.dy-dw-hy-chain",
+    worksheet=WS000,
+    location="2(d)",
+    statement="$\\partial y/\\partial w_{hy} = (\\partial y/\\partial s_y)(\\partial s_y/\\partial w_{hy}) = g'(s_y)h = \\delta_y h$.",
+    formalisation=(
+        "Each line equals the previous one for all weights, x and g in {sigmoid, tanh}; unevaluated partials "
+        "are forward-mode derivatives through scalar_forward; delta_y = dy/ds_y."
+    ),
+    expected="holds",
+    cases=SCALAR_CASES,
+    instances=scalar_nets,
+    steps=[
+        Step("$\\partial y/\\partial w_{hy}$", lambda v, ops: d_model(v, ops, "y", "w_hy")),
+        Step(
+            "$\\frac{\\partial y}{\\partial s_y}\\frac{\\partial s_y}{\\partial w_{hy}}$",
+            lambda v, ops: dy_ds_y(v, ops) * d_model(v, ops, "s_y", "w_hy"),
+        ),
+        Step("$g'(s_y)\\,h$", lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y) * _fwd(v, ops).h),
+        Step("$\\delta_y h$", lambda v, ops: dy_ds_y(v, ops) * _fwd(v, ops).h),
+    ],
+    mutant=Mutant("g(s_y) h: the activation in place of its derivative", step=2, value=lambda v, ops: _fwd(v, ops).y * _fwd(v, ops).h),
+)
+
+derivation(
+    id="skip-layer.dy-dw-xy-chain",
+    worksheet=WS000,
+    location="2(d)",
+    statement="$\\partial y/\\partial w_{xy} = (\\partial y/\\partial s_y)(\\partial s_y/\\partial w_{xy}) = g'(s_y)x = \\delta_y x$.",
+    formalisation=(
+        "Each line equals the previous one for all weights, x and g in {sigmoid, tanh}; unevaluated partials "
+        "are forward-mode derivatives through scalar_forward; delta_y = dy/ds_y."
+    ),
+    expected="holds",
+    cases=SCALAR_CASES,
+    instances=scalar_nets,
+    steps=[
+        Step("$\\partial y/\\partial w_{xy}$", lambda v, ops: d_model(v, ops, "y", "w_xy")),
+        Step(
+            "$\\frac{\\partial y}{\\partial s_y}\\frac{\\partial s_y}{\\partial w_{xy}}$",
+            lambda v, ops: dy_ds_y(v, ops) * d_model(v, ops, "s_y", "w_xy"),
+        ),
+        Step("$g'(s_y)\\,x$", lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y) * v.x),
+        Step("$\\delta_y x$", lambda v, ops: dy_ds_y(v, ops) * v.x),
+    ],
+    mutant=Mutant("g'(s_y) h: the hidden value in place of the input", step=2, value=lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y) * _fwd(v, ops).h),
+)
+
+
+# ---------------------------------------------------------------- 2(d): the hidden-layer weight
+
+
+def _dsh_dwxh(v: Any, ops: Any) -> Any:
+    """ds_h/dw_xh = d(w_xh x)/dw_xh."""
+    return derivative(lambda w: w * v.x, v.w_xh, ops)
+
+
+def _dline3(v: Any, ops: Any) -> Any:
+    """g'(s_y) (d/ds_h (w_hy g(s_h)) ds_h/dw_xh + d/dw_xh (w_xy x))."""
+    d_outer = derivative(lambda s: v.w_hy * _g(v, ops)(s), _fwd(v, ops).s_h, ops)
+    d_skip = derivative(lambda w: v.w_xy * v.x, v.w_xh, ops)
+    return _g_prime(v, ops)(_fwd(v, ops).s_y) * (d_outer * _dsh_dwxh(v, ops) + d_skip)
+
+
+def _w_gg(v: Any, ops: Any) -> Any:
+    """w_hy g'(s_y) g'(s_h)."""
+    fwd, gp = _fwd(v, ops), _g_prime(v, ops)
+    return v.w_hy * gp(fwd.s_y) * gp(fwd.s_h)
+
+
+derivation(
+    id="skip-layer.dy-dw-xh-chain",
+    worksheet=WS000,
+    location="2(d)",
+    statement=(
+        "$\\partial y/\\partial w_{xh} = g'(s_y)\\,\\partial(w_{hy}h + w_{xy}x)/\\partial w_{xh} = \\dots "
+        "= w_{hy}g'(s_y)g'(s_h)x = w_{hy}\\delta_y g'(s_h)x$, line by line."
+    ),
+    formalisation=(
+        "Each line equals the previous one for all weights, x and g in {sigmoid, tanh}; every partial left "
+        "unevaluated in a line is a forward-mode derivative of that line's expression (through scalar_forward "
+        "where it is a node of the model); delta_y = dy/ds_y."
+    ),
+    expected="holds",
+    cases=SCALAR_CASES,
+    instances=scalar_nets,
+    steps=[
+        Step("$\\partial y/\\partial w_{xh}$", lambda v, ops: d_model(v, ops, "y", "w_xh")),
+        Step(
+            "$\\frac{\\partial y}{\\partial s_y}\\frac{\\partial s_y}{\\partial w_{xh}}$",
+            lambda v, ops: dy_ds_y(v, ops) * d_model(v, ops, "s_y", "w_xh"),
+        ),
+        Step(
+            "$g'(s_y)\\frac{\\partial}{\\partial w_{xh}}(w_{hy}h + w_{xy}x)$",
+            lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y)
+            * derivative(lambda w: v.w_hy * _g(v, ops)(w * v.x) + v.w_xy * v.x, v.w_xh, ops),
+        ),
+        Step(
+            "$g'(s_y)\\left(\\frac{\\partial}{\\partial s_h}(w_{hy}g(s_h))\\frac{\\partial s_h}{\\partial w_{xh}}"
+            " + \\frac{\\partial}{\\partial w_{xh}}w_{xy}x\\right)$",
+            _dline3,
+        ),
+        Step(
+            "$w_{hy}g'(s_y)g'(s_h)\\frac{\\partial s_h}{\\partial w_{xh}} + 0$",
+            lambda v, ops: _w_gg(v, ops) * _dsh_dwxh(v, ops) + 0,
+        ),
+        Step(
+            "$w_{hy}g'(s_y)g'(s_h)\\frac{\\partial (w_{xh}x)}{\\partial w_{xh}}$",
+            lambda v, ops: _w_gg(v, ops) * derivative(lambda w: w * v.x, v.w_xh, ops),
+        ),
+        Step("$w_{hy}g'(s_y)g'(s_h)x$", lambda v, ops: _w_gg(v, ops) * v.x),
+        Step(
+            "$w_{hy}\\delta_y g'(s_h)x$",
+            lambda v, ops: v.w_hy * dy_ds_y(v, ops) * _g_prime(v, ops)(_fwd(v, ops).s_h) * v.x,
+        ),
+    ],
+    mutant=Mutant(
+        "chain-rule factor w_hy dropped: g'(s_y) g'(s_h) x",
+        step=6,
+        value=lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y) * _g_prime(v, ops)(_fwd(v, ops).s_h) * v.x,
+    ),
+)
+
+
+# ---------------------------------------------------------------- 2(d): the gradient
+
+
+def _gradient_claim(name: str, wrt: str, tex: str, wrong: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return forall(
+        id=f"skip-layer.{name}",
+        worksheet=WS000,
+        location="2(d)",
+        statement=f"For $y = g(w_{{hy}}g(w_{{xh}}x) + w_{{xy}}x)$: {tex}.",
+        formalisation=(
+            f"For all w_xh, w_hy, w_xy, x and g in {{sigmoid, tanh}}: the formula equals dy/d{wrt}, the "
+            "forward-mode derivative of y through skip_layer.scalar_forward."
+        ),
+        expected="holds",
+        cases=SCALAR_CASES,
+        instances=scalar_nets,
+        mutant=Mutant(wrong, wrong=True),
+    )
+
+
+@_gradient_claim("dy-dw-hy-is-g-prime-s-y-times-h", "w_hy", "$\\partial y/\\partial w_{hy} = g'(s_y)\\,h$", "g(s_y) h: the activation in place of its derivative")
+def dy_dw_hy(v: Any, ops: Any, wrong: bool = False) -> Any:
+    fwd = _fwd(v, ops)
+    factor = fwd.y if wrong else _g_prime(v, ops)(fwd.s_y)
+    return equal(factor * fwd.h, d_model(v, ops, "y", "w_hy"))
+
+
+@_gradient_claim("dy-dw-xy-is-g-prime-s-y-times-x", "w_xy", "$\\partial y/\\partial w_{xy} = g'(s_y)\\,x$", "g'(s_h) x: the hidden unit's slope in place of the output's")
+def dy_dw_xy(v: Any, ops: Any, wrong: bool = False) -> Any:
+    fwd = _fwd(v, ops)
+    return equal(_g_prime(v, ops)(fwd.s_h if wrong else fwd.s_y) * v.x, d_model(v, ops, "y", "w_xy"))
+
+
+@_gradient_claim(
+    "dy-dw-xh-is-w-hy-g-prime-s-y-g-prime-s-h-times-x",
+    "w_xh", "$\\partial y/\\partial w_{xh} = w_{hy}\\,g'(s_y)\\,g'(s_h)\\,x$", "chain-rule factor w_hy dropped"
+)
+def dy_dw_xh(v: Any, ops: Any, wrong: bool = False) -> Any:
+    fwd, gp = _fwd(v, ops), _g_prime(v, ops)
+    stated = (1 if wrong else v.w_hy) * gp(fwd.s_y) * gp(fwd.s_h) * v.x
+    return equal(stated, d_model(v, ops, "y", "w_xh"))
