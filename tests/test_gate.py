@@ -63,3 +63,11 @@ def test_an_unknown_profile_is_a_usage_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pytest", "tests/test_claims.py", "-q"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 4 and "choose one of ci, thorough, quick" in proc.stderr
+
+
+def test_a_broken_backward_pass_turns_a_gradient_claim_red(tmp_path):
+    proc, report = run_claims(tmp_path, "-k", "grad-v-is-lambda", "-n", "0", extra="tests.fixtures.break_fcnet_backward")
+    assert proc.returncode == 1
+    (claim,) = report["claims"]
+    assert claim["verdict"] == "refuted" and claim["counterexample"]["values"]
+    assert "first broken step" in proc.stdout or "counterexample" in proc.stdout

@@ -326,7 +326,8 @@ def reduce_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], 
             continue
         if positive and failed is None:
             return cand
-        if not positive and failed is not None and failed[0] == label:
+        # the same sub-check must still fail ("check" is a derivation step checked on its own)
+        if not positive and failed is not None and failed[0] in (label, "check"):
             return cand
     return found["instance"]
 
