@@ -216,3 +216,17 @@ def test_a_precision_unstable_difference_is_an_error_not_a_verdict():
     # A difference of exactly 10^-30 is below float64 and straddles what 60 digits can call equal.
     record = check(_claim(lambda v, ops: equal(v.x + ops.asarray(1e-30) * 0 + (1e-30 if ops.name == "mpmath" else 0), v.x)))
     assert record["verdict"] in ("error", "refuted")
+
+
+def test_derivation_of_conditions_keeps_close_calls_for_the_twin():
+    # "x < 2/3 <=> 3x < 2" is true, but at x = fl(2/3) float64 flips the right-hand side.
+    cases = st.fixed_dictionaries({"x": st.sampled_from([2 / 3, 0.5, 0.7])})
+    with REGISTRY.scratch() as reg:
+        derivation(
+            id="t.conds", expected="holds", cases=cases, mutant=Mutant("m", step=1, value=lambda v, ops: lt(v.x, 0.6)),
+            steps=[Step("$x < 2/3$", lambda v, ops: lt(v.x, ops.asarray(2.0) / 3)), Step("$3x < 2$", lambda v, ops: lt(3 * v.x, 2), "<=>")],
+            **BASE,
+        )
+        claim = reg.claims["t.conds"]
+    assert check(claim)["verdict"] == "holds"
+    assert check(claim, **claim.mutant.overrides)["verdict"] == "refuted"

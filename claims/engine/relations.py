@@ -9,6 +9,7 @@ by the spot checks at high precision.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -299,4 +300,6 @@ def to_json(x: Any) -> Any:
         return float(x) if fits else mpmath.nstr(x, 17)
     if isinstance(x, (float, np.floating)):
         return float(x) if np.isfinite(x) else str(x)
+    if isinstance(x, Fraction):
+        return float(x) if x.denominator == 1 or Fraction(float(x)) == x else str(x)
     return x

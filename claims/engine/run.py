@@ -226,10 +226,10 @@ def derivation_check(claim: Claim) -> Any:
             prev, cur, rel = values[k - 1], values[k], claim.steps[k].relation
             if rel == "=":
                 out[f"step {k}"] = R.equal(cur, prev)
-            elif rel == "<=>":
-                out[f"step {k}"] = R.is_true(np.asarray(cur, bool) == np.asarray(prev, bool))
-            elif rel == "=>":
-                out[f"step {k}"] = R.is_true(~np.asarray(prev, bool) | np.asarray(cur, bool))
+            elif rel in ("<=>", "=>"):
+                # Lines that are conditions; Cmp lines keep their margins so close calls reach the twin.
+                p, c = _as_cmp(prev), _as_cmp(cur)
+                out[f"step {k}"] = R.is_true(p.iff(c) if rel == "<=>" else p.implies(c))
             else:
                 out[f"step {k}"] = rel(prev, cur, ops)
         return out
@@ -281,6 +281,10 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
                 break
             if not ok[i]:
                 tally.overruled += 1
+
+
+def _as_cmp(value: Any) -> R.Cmp:
+    return value if isinstance(value, R.Cmp) else R.exact(value)
 
 
 def _only(check: Any, label: str) -> Any:

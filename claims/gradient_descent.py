@@ -1,0 +1,421 @@
+"""Gradient descent on L(w1, w2) = 1/2 (a w1^2 + b w2^2): gradient, update, convergence, slow rate (003 part 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from claims.engine import Cmp, Erratum, Mutant, Step, derivation, equal, exact, forall, ge, gt, is_true, lt, st
+from claims.engine.relations import Relation
+from claims.worksheets import WS003
+from models import quadratic
+
+# Learning rates are drawn as a fraction of 2/max(a, b), with the boundary itself, and values
+# one rounding away from it, drawn often: exactly where float64 cannot decide. Each such instance
+# is settled by the mpmath twin, so a batch holds a few at the drawn fraction and spreads the rest.
+FRACTIONS = st.one_of(
+    st.sampled_from([0.25, 0.5, 0.75, 1.0, 1.0 - 2.0**-40, 1.0 + 2.0**-40, 1.25]),
+    st.floats(0.0, 1.6, allow_nan=False),
+)
+AT_DRAWN_FRACTION = 4
+
+
+def problems(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Curvatures a, b > 0 (powers of two in 'exact' cases, so ties are exact), eta, and w(0).
+
+    The first AT_DRAWN_FRACTION instances use the case's fraction; the others one uniform in [0, 1.6].
+    """
+    if case.exact_ties:
+        a, b = 2.0 ** rng.integers(-3, 4, n), 2.0 ** rng.integers(-3, 4, n)
+    else:
+        a, b = 10 ** rng.uniform(-2, 2, n), 10 ** rng.uniform(-2, 2, n)
+    fraction = np.where(np.arange(n) < AT_DRAWN_FRACTION, case.fraction, rng.uniform(0, 1.6, n))
+    eta = fraction * 2 / np.maximum(a, b)
+    return {"a": a, "b": b, "eta": eta, "w0": rng.normal(size=(n, 2)) + 0.5, "fraction": fraction}
+
+
+def few_problems(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """A quarter batch of ``problems``, for checks that decide convergence in rational arithmetic (slow)."""
+    return problems(case, rng, max(AT_DRAWN_FRACTION, n // 4))
+
+
+CASES = st.fixed_dictionaries({"fraction": FRACTIONS, "exact_ties": st.booleans()})
+
+
+def _converges(v: Any, ops: Any) -> Any:
+    # Decided exactly (rational arithmetic on |1 - c eta| < 1), with w0 != 0 in both coordinates.
+    return exact(quadratic.converges(v.a, v.b, v.eta, v.w0, ops))
+
+
+def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
+    """What a reader needs: the factors rho, whether GD converges, and the stated bound on eta."""
+    return {"rho": quadratic.factors(v.a, v.b, v.eta, ops), "converges": converges.value, "eta_bound": bound}
+
+
+@forall(
+    id="gd.converges-iff-eta-below-2-over-max-curvature",
+    worksheet=WS003,
+    location="2.3",
+    statement=(
+        "For $a, b > 0$, gradient descent on $\\frac12(a w_1^2 + b w_2^2)$ from $w(0)$ with both "
+        "coordinates non-zero converges to the minimiser iff $0 < \\eta < 2/\\max(a, b)$."
+    ),
+    formalisation="converges(a, b, eta, w0) <=> 0 < eta < 2/max(a,b), convergence decided exactly as |1 - c eta| < 1 per coordinate.",
+    fact="gd-quadratic-convergence-condition",
+    expected="holds",
+    cases=CASES,
+    instances=few_problems,
+    mutant=Mutant("a wrong constant: 1/max(a,b) instead of 2/max(a,b)", numerator=1.0),
+)
+def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
+    bound = numerator / np.maximum(v.a, v.b)
+    condition = lt(0, v.eta) & lt(v.eta, bound)
+    converges = _converges(v, ops)
+    return is_true(converges.iff(condition), show=_shown(v, ops, bound, converges))
+
+
+@forall(
+    id="gd.convergence-requires-eta-below-min-reciprocal-curvature",
+    worksheet=WS003,
+    location="2.3",
+    statement=(
+        "Gradient descent on $\\frac12(a w_1^2 + b w_2^2)$ converges only if "
+        "$0 < \\eta < \\min(1/a, 1/b)$ (the worksheet's requirement $0 < 1 - a\\eta < 1$ per coordinate)."
+    ),
+    formalisation="converges(a, b, eta, w0) => 0 < eta < min(1/a, 1/b).",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    cases=CASES,
+    instances=problems,
+    erratum=Erratum(
+        "Convergence needs $|1 - a\\eta| < 1$, not $0 < 1 - a\\eta < 1$: a negative factor also "
+        "contracts (oscillating), so GD converges exactly for $0 < \\eta < 2/\\max(a, b)$.",
+        corrected_by="gd.converges-iff-eta-below-2-over-max-curvature",
+    ),
+)
+def gd_requires_min_reciprocal(v: Any, ops: Any) -> Any:
+    bound = np.minimum(1 / v.a, 1 / v.b)
+    condition = lt(0, v.eta) & lt(v.eta, bound)
+    converges = _converges(v, ops)
+    return is_true(converges.implies(condition), show=_shown(v, ops, bound, converges))
+
+
+# ---------------------------------------------------------------- 2.1 the gradient and the minimum
+
+
+def _w1(v: Any) -> Any:
+    """w1(0) of each instance (a scalar, not a 0-d array, for one mpmath instance: much faster)."""
+    return v.w0[..., 0][()]
+
+
+def _w2(v: Any) -> Any:
+    return v.w0[..., 1][()]
+
+
+derivation(
+    id="gd.quadratic-gradient-is-a-w1-b-w2",
+    worksheet=WS003,
+    location="2.1",
+    statement=(
+        "For $L = 0.5(a w_1^2 + b w_2^2)$: $\\partial L/\\partial w_1 = 2 \\cdot 0.5\\, a w_1 = a w_1$ and "
+        "$\\partial L/\\partial w_2 = 2 \\cdot 0.5\\, b w_2 = b w_2$, so $\\nabla L = [a w_1, b w_2]$."
+    ),
+    formalisation="for all a, b, w: each line equals the previous one; the first is grad L from models.quadratic (checked against mpmath.diff).",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    steps=[
+        Step("$\\nabla L(w_1, w_2)$ (models.quadratic)", lambda v, ops: quadratic.grad(v.w0, v.a, v.b, ops)),
+        Step("$[2 \\cdot 0.5\\, a w_1,\\ 2 \\cdot 0.5\\, b w_2]$", lambda v, ops: np.stack([2 * 0.5 * v.a * _w1(v), 2 * 0.5 * v.b * _w2(v)], -1)),
+        Step("$[a w_1,\\ b w_2]$", lambda v, ops: np.stack([v.a * _w1(v), v.b * _w2(v)], -1)),
+    ],
+    mutant=Mutant(
+        "the power rule's factor 2 dropped: [0.5 a w1, 0.5 b w2]",
+        step=1,
+        value=lambda v, ops: np.stack([0.5 * v.a * _w1(v), 0.5 * v.b * _w2(v)], -1),
+    ),
+)
+
+
+def curvatures_and_points(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """a, b > 0 and points w: the origin, then a point on each axis, then general points."""
+    w = rng.normal(size=(n, 2))
+    w[:3] *= np.array([[0, 0], [1, 0], [0, 1]])[: min(n, 3)]
+    return {"a": 10 ** rng.uniform(-2, 2, n), "b": 10 ** rng.uniform(-2, 2, n), "w": w}
+
+
+@forall(
+    id="gd.gradient-vanishes-only-at-origin-the-minimiser",
+    worksheet=WS003,
+    location="2.1",
+    statement=(
+        "With $a, b > 0$: $\\nabla L = [a w_1, b w_2] = 0$ means $w_1 = w_2 = 0$, and there $L$ attains its "
+        "minimum value."
+    ),
+    formalisation=(
+        "for all a, b > 0 and w in R^2: (grad L(w) = 0 <=> w = 0), L(w) >= L(0), and L(w) > L(0) <=> w != 0 "
+        "(so w = 0 is the unique minimiser)."
+    ),
+    expected="holds",
+    cases=st.fixed_dictionaries({}),
+    instances=curvatures_and_points,
+    mutant=Mutant("the assumption b > 0 dropped (b < 0)", b_sign=-1),
+)
+def gradient_zero_at_minimum(v: Any, ops: Any, b_sign: int = 1) -> dict[str, Relation]:
+    b = b_sign * v.b
+    at_origin = exact(np.all(v.w == 0, axis=-1))
+    grad_zero = exact(np.all(quadratic.grad(v.w, v.a, b, ops) == 0, axis=-1))
+    L, L0 = quadratic.loss(v.w, v.a, b, ops), quadratic.loss(v.w * 0, v.a, b, ops)
+    return {
+        "grad L = 0 <=> w = 0": is_true(grad_zero.iff(at_origin)),
+        "L(w) >= L(0)": is_true(ge(L, L0), show={"L(w)": L}),
+        "L(w) > L(0) <=> w != 0": is_true(gt(L, L0).iff(~at_origin), show={"L(w)": L}),
+    }
+
+
+# ---------------------------------------------------------------- 2.2 the update and its factors
+
+
+def _step(v: Any, ops: Any) -> Any:
+    return quadratic.gd_step(v.w0, v.a, v.b, v.eta, ops)
+
+
+derivation(
+    id="gd.first-coordinate-update-is-rho1-times-w1",
+    worksheet=WS003,
+    location="2.2",
+    statement=(
+        "$w_1(t+1) = w_1(t) - \\eta\\, \\partial L/\\partial w_1 = w_1(t) - \\eta a w_1(t) = (1 - a\\eta) w_1(t) "
+        "= \\rho_1 w_1(t)$ with $\\rho_1 = 1 - a\\eta$."
+    ),
+    formalisation="for all a, b > 0, eta, w(t): each line equals the previous one; the first is one step of models.quadratic.gd_step.",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    steps=[
+        Step("$w_1(t+1)$ (one step of models.quadratic)", lambda v, ops: _step(v, ops)[..., 0]),
+        Step("$w_1(t) - \\eta a w_1(t)$", lambda v, ops: _w1(v) - v.eta * v.a * _w1(v)),
+        Step("$(1 - a\\eta) w_1(t)$", lambda v, ops: (1 - v.a * v.eta) * _w1(v)),
+        Step("$\\rho_1 w_1(t),\\ \\rho_1 = 1 - a\\eta$", lambda v, ops: quadratic.factors(v.a, v.b, v.eta, ops)[..., 0] * _w1(v)),
+    ],
+    mutant=Mutant("sign slip: (1 + a eta) w1(t)", step=2, value=lambda v, ops: (1 + v.a * v.eta) * _w1(v)),
+)
+
+
+@forall(
+    id="gd.rho1-in-the-same-way-is-1-minus-b-eta",
+    worksheet=WS003,
+    location="2.2",
+    statement="In the same way, $\\rho_1 = 1 - b\\eta$.",
+    formalisation=(
+        "for all a, b > 0 and eta: rho_1, the factor with w1(t+1) = rho_1 w1(t) defined on the line before, "
+        "== 1 - b eta (the name rho_1 taken as written)."
+    ),
+    expected="refuted",
+    cases=CASES,
+    instances=problems,
+    erratum=Erratum(
+        "$\\rho_1 = 1 - a\\eta$ was just defined, and $1 - a\\eta \\ne 1 - b\\eta$ unless $a = b$ or $\\eta = 0$: "
+        "the index is a typo. The same computation for $w_2$ gives $w_2(t+1) = \\rho_2 w_2(t)$ with $\\rho_2 = 1 - b\\eta$.",
+        corrected_by="gd.second-coordinate-factor-is-1-minus-b-eta",
+    ),
+)
+def rho1_same_way(v: Any, ops: Any) -> Relation:
+    rho1 = _step(v, ops)[..., 0] / _w1(v)
+    return equal(rho1, 1 - v.b * v.eta, show={"rho": quadratic.factors(v.a, v.b, v.eta, ops)})
+
+
+@forall(
+    id="gd.second-coordinate-factor-is-1-minus-b-eta",
+    worksheet=WS003,
+    location="2.2",
+    statement="$w_2(t+1) = (1 - b\\eta) w_2(t) = \\rho_2 w_2(t)$ with $\\rho_2 = 1 - b\\eta$.",
+    formalisation="for all a, b > 0, eta, w(t): w2 after one gd_step == (1 - b eta) w2(t), and the model's rho_2 == 1 - b eta.",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the other curvature: 1 - a eta", curvature="a"),
+)
+def rho2(v: Any, ops: Any, curvature: str = "b") -> dict[str, Relation]:
+    stated = 1 - getattr(v, curvature) * v.eta
+    return {
+        "w2(t+1) = (1 - b eta) w2(t)": equal(_step(v, ops)[..., 1], stated * _w2(v)),
+        "rho_2 = 1 - b eta": equal(quadratic.factors(v.a, v.b, v.eta, ops)[..., 1], stated),
+    }
+
+
+# ---------------------------------------------------------------- 2.3 the convergence derivation
+
+
+@dataclass
+class Line:
+    """A line of 2.3 as a condition on (a, b, eta, w(0)); ``mu`` is the limit it names, if any.
+
+    ``premise`` is what a line says it follows from when that is not the line above it ("in the same
+    way" for w2; "thus" combining the conditions of both coordinates).
+    """
+
+    cond: Cmp
+    mu: Any = None
+    premise: Cmp | None = None
+
+
+def implied(prev: Line, cur: Line, ops: Any) -> Relation:
+    """The previous line implies this one (a requirement for it)."""
+    return is_true(prev.cond.implies(cur.cond), show={"previous line": prev.cond.value, "mu": cur.mu})
+
+
+def equivalent(prev: Line, cur: Line, ops: Any) -> Relation:
+    """The previous line holds exactly when this one does."""
+    return is_true(prev.cond.iff(cur.cond))
+
+
+def same_limit(prev: Line, cur: Line, ops: Any) -> Relation:
+    """This line names the same limit mu as the previous one."""
+    return equal(cur.mu, prev.mu)
+
+
+def from_premise(prev: Line, cur: Line, ops: Any) -> Relation:
+    """This line holds exactly when its stated premise does."""
+    return is_true(cur.premise.iff(cur.cond))
+
+
+def between(lo: Any, x: Any, hi: Any) -> Cmp:
+    return lt(lo, x) & lt(x, hi)
+
+
+def _ratio_limit(v: Any, curvature: Any, w: Any) -> Any:
+    """The worksheet's ((1 - c eta) w(t) - w*)/(w(t) - w*) with w* = 0: the same at every t, so its limit."""
+    return ((1 - curvature * v.eta) * w - 0) / (w - 0)
+
+
+def _min_reciprocal(v: Any) -> Any:
+    return np.minimum(1 / v.a, 1 / v.b)
+
+
+derivation(
+    id="gd.convergence-derivation-eta-below-min-reciprocal",
+    worksheet=WS003,
+    location="2.3",
+    statement=(
+        "For GD to converge we need $\\lim_t \\frac{w_1(t+1) - w_1^*}{w_1(t) - w_1^*} = "
+        "\\frac{(1 - a\\eta) w_1(t) - w_1^*}{w_1(t) - w_1^*} = \\mu$ with $0 < \\mu < 1$; thus $1 - a\\eta \\to \\mu$, "
+        "$0 < 1 - a\\eta < 1$, $0 < \\eta < 1/a$; in the same way $0 < \\eta < 1/b$; thus $0 < \\eta < \\min(1/a, 1/b)$."
+    ),
+    formalisation=(
+        "for all a, b > 0, eta and w(0) with non-zero coordinates, each line a condition on them: GD converges "
+        "=> [the limit ratio mu lies in (0, 1)]; mu = 1 - a eta; <=> 0 < 1 - a eta < 1; <=> 0 < eta < 1/a; "
+        "(0 < eta < 1/b) <=> [the same requirement for w2, 0 < 1 - b eta < 1]; (0 < eta < min(1/a, 1/b)) <=> "
+        "[0 < eta < 1/a and 0 < eta < 1/b]. Convergence is decided exactly (models.quadratic.converges)."
+    ),
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    cases=CASES,
+    instances=few_problems,
+    steps=[
+        Step("$w(t) \\to w^* = 0$ (GD converges)", lambda v, ops: Line(_converges(v, ops))),
+        Step(
+            "$\\lim_t \\frac{w_1(t+1) - w_1^*}{w_1(t) - w_1^*} = \\frac{(1 - a\\eta) w_1(t) - w_1^*}{w_1(t) - w_1^*} = \\mu,\\ 0 < \\mu < 1$",
+            lambda v, ops: Line(between(0, mu := _ratio_limit(v, v.a, _w1(v)), 1), mu),
+            implied,
+        ),
+        Step("$1 - a\\eta \\to \\mu$", lambda v, ops: Line(between(0, 1 - v.a * v.eta, 1), 1 - v.a * v.eta), same_limit),
+        Step("$0 < 1 - a\\eta < 1$", lambda v, ops: Line(between(0, 1 - v.a * v.eta, 1)), equivalent),
+        Step("$0 < \\eta < \\frac{1}{a}$", lambda v, ops: Line(between(0, v.eta, 1 / v.a)), equivalent),
+        Step(
+            "$0 < \\eta < \\frac{1}{b}$ (in the same way, for $w_2$)",
+            lambda v, ops: Line(between(0, v.eta, 1 / v.b), premise=between(0, _ratio_limit(v, v.b, _w2(v)), 1)),
+            from_premise,
+        ),
+        Step(
+            "$0 < \\eta < \\min(\\frac{1}{a}, \\frac{1}{b})$",
+            lambda v, ops: Line(between(0, v.eta, _min_reciprocal(v)), premise=between(0, v.eta, 1 / v.a) & between(0, v.eta, 1 / v.b)),
+            from_premise,
+        ),
+    ],
+    erratum=Erratum(
+        "The first step fails: GD also converges when $-1 < 1 - a\\eta \\le 0$ (it oscillates towards 0, or lands on it), so "
+        "convergence does not require $0 < \\mu < 1$. The later steps are sound rewritings of that requirement; "
+        "GD converges exactly for $0 < \\eta < 2/\\max(a, b)$.",
+        corrected_by="gd.converges-iff-eta-below-2-over-max-curvature",
+    ),
+)
+
+
+# ---------------------------------------------------------------- 2.4 a large ratio a/b
+
+
+def large_ratio(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """b > 0, h = a/b >= 1 (exactly 1 in a tenth), a fraction in (0, 1), a tolerance eps and a multiple k >= 1."""
+    h = np.where(rng.random(n) < 0.1, 1.0, 10 ** rng.uniform(0, 4, n))
+    return {
+        "b": 10 ** rng.uniform(-2, 2, n),
+        "h": h,
+        "frac": rng.uniform(0, 1, n) * (1 - 2**-20) + 2**-21,
+        "eps": 10 ** rng.uniform(-4, 0, n),
+        "k": 1 + rng.exponential(1.0, n),
+    }
+
+
+LARGE_RATIO = {"cases": st.fixed_dictionaries({}), "instances": large_ratio}
+
+
+@forall(
+    id="gd.large-ratio-bound-min-is-one-over-hb",
+    worksheet=WS003,
+    location="2.4",
+    statement="With $a/b = h \\ge 1$, $a = hb$ and $\\min(\\frac{1}{hb}, \\frac{1}{b}) = \\frac{1}{hb}$.",
+    formalisation="for all b > 0 and h >= 1, with a = h b: min(1/a, 1/b) == 1/(h b).",
+    expected="holds",
+    **LARGE_RATIO,
+    mutant=Mutant("the slow coordinate's bound 1/b", slow=True),
+)
+def min_is_one_over_hb(v: Any, ops: Any, slow: bool = False) -> Relation:
+    a = v.h * v.b
+    return equal(np.minimum(1 / a, 1 / v.b), 1 / v.b if slow else 1 / (v.h * v.b))
+
+
+@forall(
+    id="gd.large-ratio-learning-rate-tends-to-zero",
+    worksheet=WS003,
+    location="2.4",
+    statement="As $h = a/b \\to \\infty$, $\\frac{1}{hb} \\to 0$, so the learning rate $\\eta \\to 0$.",
+    formalisation=(
+        "for all b > 0 and eps > 0 there is H (here H = 2/(b eps)) such that for all h >= H every admissible "
+        "eta, 0 < eta < min(1/(h b), 1/b), has eta < eps; checked at h = k H, k >= 1, eta = frac min(...)."
+    ),
+    expected="holds",
+    **LARGE_RATIO,
+    mutant=Mutant("a threshold H = 2/eps that ignores b", threshold_uses_b=False),
+)
+def learning_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> Relation:
+    H = 2 / (v.b * v.eps) if threshold_uses_b else 2 / v.eps
+    h = v.k * H
+    eta = v.frac * np.minimum(1 / (h * v.b), 1 / v.b)
+    return is_true(lt(eta, v.eps), show={"h": h, "eta": eta})
+
+
+@forall(
+    id="gd.large-ratio-slow-coordinate-factor-tends-to-one",
+    worksheet=WS003,
+    location="2.4",
+    statement="With $a/b = h$ large the learning rate is very small and gradient descent converges very slowly.",
+    formalisation=(
+        "for all b > 0, h >= 1 (a = h b): every admissible eta, 0 < eta < min(1/a, 1/b), gives the w2 factor "
+        "1 - 1/h < rho_2 = 1 - b eta < 1, and every convergent eta, 0 < eta < 2/a, gives 1 - 2/h < rho_2 < 1; "
+        "hence rho_2 -> 1 as h -> infinity, and shrinking w2 by a factor eps takes more than "
+        "ln(1/eps) / -ln(1 - 2/h) ~ (h/2) ln(1/eps) steps."
+    ),
+    expected="holds",
+    **LARGE_RATIO,
+    mutant=Mutant("the fast coordinate's factor 1 - a eta", coordinate=0),
+)
+def slow_factor(v: Any, ops: Any, coordinate: int = 1) -> dict[str, Relation]:
+    a = v.h * v.b
+    out = {}
+    for label, cap, floor in (("admissible eta", np.minimum(1 / a, 1 / v.b), 1 - 1 / v.h), ("convergent eta", 2 / a, 1 - 2 / v.h)):
+        rho = quadratic.factors(a, v.b, v.frac * cap, ops)[..., coordinate]
+        out[f"{label}: 1 - c/h < rho_2 < 1"] = is_true(between(floor, rho, 1), show={"rho": rho})
+    return out
