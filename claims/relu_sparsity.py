@@ -1,0 +1,495 @@
+"""ReLU sparsity: which weight derivatives vanish when h1 receives -1 (002 Problem 3).
+
+The worksheet's figure is missing; the network is reconstructed from the text in ``models.relu_net``:
+inputs x1, x2; z1 = w1 x1 + u1 x2, h1 = ReLU(z1); z2 = u2 x1 + u3 x2, h2 = ReLU(z2);
+z3 = w2 h1 + w6 h2, h3 = ReLU(z3); z4 = w4 h1 + u4 h2, h4 = ReLU(z4); z = w3 h3 + w5 h4, y = ReLU(z).
+w1..w6 are the worksheet's names (w5, w6 its "two additional connections"; w4, for h1 -> h4, is
+never named in the text and is taken to be the figure's fourth label); u1..u4 stand for
+connections it never names, drawn freely (any of them may be absent, i.e. 0). "For every loss of y"
+is encoded by drawing g = dL/dy freely; ReLU'(0) is taken as 0. Partial derivatives of affine
+expressions are checked as exact difference quotients f(a + 1) - f(a).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from claims.engine import Erratum, Mutant, Step, derivation, differ, equal, exists, forall, not_checkable, st
+from claims.worksheets import WS002
+from models import relu_net
+
+NAMES = relu_net.Weights.names()
+RECONSTRUCTION = (
+    "Network (reconstructed, figure missing): z1 = w1 x1 + u1 x2, z2 = u2 x1 + u3 x2, z3 = w2 h1 + w6 h2, "
+    "z4 = w4 h1 + u4 h2, z = w3 h3 + w5 h4, every h and y = ReLU of its z; w4 (h1 -> h4) is named by us; "
+    "u1..u4 are unnamed connections, drawn freely; g = dL/dy drawn freely (any loss of y); ReLU'(0) = 0."
+)
+H1_OFF = " Premise: z1 = -1 exactly (w1 = (-1 - u1 x2)/x1 with x1 a power of two and u1, x2 dyadic)."
+
+# ---------------------------------------------------------------- instances
+
+
+def _draw(rng: np.random.Generator, n: int, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    return {name: rng.normal(size=n) for name in names}
+
+
+def general(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Any training case (z1 of either sign): every weight, both inputs and g = dL/dy, all N(0, 1)."""
+    return _draw(rng, n, (*NAMES, "x1", "x2", "g"))
+
+
+def with_h5(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """A training case plus a value for the worksheet's symbol h5, which names no unit of the network."""
+    return _draw(rng, n, (*NAMES, "x1", "x2", "g", "h5"))
+
+
+def h1_off(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Cases where z1 = -1 can be set exactly (w1 is solved in the check): x1 = +-2^k, u1 and x2 multiples of 1/4."""
+    out = _draw(rng, n, (*(name for name in NAMES if name != "w1"), "g", "t"))
+    out["x1"] = rng.choice([-1.0, 1.0], n) * 2.0 ** rng.integers(-2, 3, n)
+    out["u1"] = rng.integers(-8, 9, n) / 4
+    out["x2"] = rng.integers(-8, 9, n) / 4
+    return out
+
+
+CASES = st.fixed_dictionaries({})
+
+
+def model(
+    v: Any, ops: Any, z1: Any = None, **weights: Any
+) -> tuple[relu_net.Weights, relu_net.Forward, relu_net.Grads]:
+    """Weights (w1 solved so that h1 receives z1, if given; named weights overridden), forward, backward."""
+    if z1 is not None:  # exact: dyadic numerator, power-of-two x1
+        v = v.with_values({**v, "w1": (z1 - v.u1 * v.x2) / v.x1})
+    p = relu_net.Weights(*(getattr(v, name) for name in NAMES))
+    p = replace(p, **{k: val + 0 * v.g for k, val in weights.items()})
+    return p, relu_net.forward(p, v.x1, v.x2, ops), relu_net.backward(p, v.x1, v.x2, v.g, ops)
+
+
+# ---------------------------------------------------------------- the three answers
+
+
+@exists(
+    id="relu.dl-dw3-not-guaranteed-zero",
+    worksheet=WS002,
+    location="Problem 3(a)",
+    statement=(
+        "NO for $w_3$: with $z_1 = -1$, $\\frac{\\partial L}{\\partial w_3} = \\frac{\\partial L}{\\partial y}"
+        "\\frac{\\partial y}{\\partial z}\\frac{\\partial z}{\\partial w_3}$ and none of the three factors "
+        "($\\frac{\\partial z}{\\partial w_3} = h_3$) need be 0, so $\\frac{\\partial L}{\\partial w_3}$ is not "
+        "guaranteed to be 0."
+    ),
+    formalisation=RECONSTRUCTION
+    + H1_OFF
+    + (
+        " Exists a training case with z1 = -1 and L = 1/2 (y - t)^2 where dL/dy = y - t, dy/dz = ReLU'(z), "
+        "dz/dw3 = h3 and dL/dw3 are all non-zero."
+    ),
+    expected="witnessed",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h3 fed by h1 alone (w6 = 0)", w6=0.0),
+)
+def dw3_can_be_nonzero(v: Any, ops: Any, **weights: Any) -> Any:
+    p, f, _ = model(v, ops, -1.0, **weights)
+    dl_dy = f.y - v.t  # L = 1/2 (y - t)^2
+    gr = relu_net.backward(p, v.x1, v.x2, dl_dy, ops)
+    return {
+        "dL/dw3 != 0": differ(gr.w.w3, 0.0, show={"w1": p.w1, "z1": f.z1, "h3": f.h3, "y": f.y, "t": v.t}),
+        "dL/dy = y - t != 0": differ(dl_dy, 0.0),
+        "dy/dz != 0": differ(ops.relu_prime(f.z), 0.0),
+        "dz/dw3 = h3 != 0": differ(f.h3, 0.0),
+        "premise z1 = -1": equal(f.z1, -1.0),
+    }
+
+
+@forall(
+    id="relu.dl-dw2-guaranteed-zero",
+    worksheet=WS002,
+    location="Problem 3(b)",
+    statement=(
+        "YES for $w_2$: when $h_1$ receives $-1$, $\\frac{\\partial L}{\\partial w_2} = 0$ for this training case."
+    ),
+    formalisation=RECONSTRUCTION + H1_OFF + " For all other weights, inputs and dL/dy: dL/dw2 == 0.",
+    fact="relu-dead-unit-outgoing-weight-gradient-zero",
+    expected="holds",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h1 active instead (z1 = +1)", z1=1.0),
+)
+def dw2_zero(v: Any, ops: Any, z1: float = -1.0) -> Any:
+    _, f, gr = model(v, ops, z1)
+    return equal(gr.w.w2, 0.0, show={"z1": f.z1, "h1": f.h1})
+
+
+@forall(
+    id="relu.dl-dw1-guaranteed-zero",
+    worksheet=WS002,
+    location="Problem 3(c)",
+    statement=(
+        "YES for $w_1$: when $h_1$ receives $-1$, $\\frac{\\partial L}{\\partial w_1} = 0$ for this training case."
+    ),
+    formalisation=RECONSTRUCTION + H1_OFF + " For all other weights, inputs and dL/dy: dL/dw1 == 0.",
+    fact="relu-dead-unit-incoming-weight-gradient-zero",
+    expected="holds",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h1 active instead (z1 = +1)", z1=1.0),
+)
+def dw1_zero(v: Any, ops: Any, z1: float = -1.0) -> Any:
+    _, f, gr = model(v, ops, z1)
+    return equal(gr.w.w1, 0.0, show={"z1": f.z1, "dL/dz1": gr.z1})
+
+
+# ---------------------------------------------------------------- (a) dL/dw3
+
+
+@forall(
+    id="relu.dl-dw3-is-three-factor-chain",
+    worksheet=WS002,
+    location="Problem 3(a)",
+    statement=(
+        "$\\frac{\\partial L}{\\partial w_3} = \\frac{\\partial L}{\\partial y} \\times \\frac{\\partial y}{\\partial "
+        "z} \\times \\frac{\\partial z}{\\partial w_3}$."
+    ),
+    formalisation=RECONSTRUCTION + " For every training case: dL/dw3 (backprop) == g * ReLU'(z) * h3.",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    mutant=Mutant("dz/dw3 taken as h4", unit="h4"),
+)
+def dw3_chain(v: Any, ops: Any, unit: str = "h3") -> Any:
+    _, f, gr = model(v, ops)
+    return equal(gr.w.w3, v.g * ops.relu_prime(f.z) * getattr(f, unit))
+
+
+@forall(
+    id="relu.dz-dw3-is-h3",
+    worksheet=WS002,
+    location="Problem 3(a)",
+    statement="$\\frac{\\partial z}{\\partial w_3} = \\frac{\\partial}{\\partial w_3}(w_3 h_3 + w_5 h_4) = h_3$.",
+    formalisation=RECONSTRUCTION
+    + " For every case: z == w3 h3 + w5 h4, and z(w3 + 1) - z(w3) == h3 (z is affine in w3).",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    mutant=Mutant("the derivative taken as h4", unit="h4"),
+)
+def dz_dw3(v: Any, ops: Any, unit: str = "h3") -> Any:
+    p, f, _ = model(v, ops)
+    moved = relu_net.forward(replace(p, w3=p.w3 + 1), v.x1, v.x2, ops)
+    return {
+        "z = w3 h3 + w5 h4": equal(f.z, p.w3 * f.h3 + p.w5 * f.h4),
+        "dz/dw3 = h3": equal(moved.z - f.z, getattr(f, unit)),
+    }
+
+
+# ---------------------------------------------------------------- (b) dL/dw2
+
+
+@forall(
+    id="relu.dl-dw2-is-four-factor-chain",
+    worksheet=WS002,
+    location="Problem 3(b)",
+    statement=(
+        "$\\frac{\\partial L}{\\partial w_2} = \\frac{\\partial L}{\\partial z}\\frac{\\partial z}{\\partial h_3}"
+        "\\frac{\\partial h_3}{\\partial z_3}\\frac{\\partial z_3}{\\partial w_2}$, with "
+        "$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial y}\\frac{\\partial y}{\\partial z}$."
+    ),
+    formalisation=RECONSTRUCTION + " For every case: dL/dz == g ReLU'(z) and dL/dw2 == dL/dz * w3 * ReLU'(z3) * h1.",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    mutant=Mutant("dz3/dw2 taken as h2", unit="h2"),
+)
+def dw2_chain(v: Any, ops: Any, unit: str = "h1") -> Any:
+    p, f, gr = model(v, ops)
+    dl_dz = v.g * ops.relu_prime(f.z)
+    return {
+        "dL/dz = dL/dy dy/dz": equal(gr.z, dl_dz),
+        "dL/dw2 = dL/dz dz/dh3 dh3/dz3 dz3/dw2": equal(gr.w.w2, dl_dz * p.w3 * ops.relu_prime(f.z3) * getattr(f, unit)),
+    }
+
+
+@forall(
+    id="relu.dz-dh3-is-w3",
+    worksheet=WS002,
+    location="Problem 3(b)",
+    statement="$\\frac{\\partial z}{\\partial h_3} = \\frac{\\partial}{\\partial h_3}(w_3 h_3 + w_5 h_4) = w_3$.",
+    formalisation=RECONSTRUCTION
+    + " For every case: z == w3 h3 + w5 h4, and (w3 (h3+1) + w5 h4) - (w3 h3 + w5 h4) == w3.",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    mutant=Mutant("the derivative taken as w5", weight="w5"),
+)
+def dz_dh3(v: Any, ops: Any, weight: str = "w3") -> Any:
+    p, f, _ = model(v, ops)
+
+    def z_of(h3: Any) -> Any:
+        return p.w3 * h3 + p.w5 * f.h4
+
+    return {
+        "z = w3 h3 + w5 h4": equal(f.z, z_of(f.h3)),
+        "dz/dh3 = w3": equal(z_of(f.h3 + 1) - z_of(f.h3), getattr(p, weight)),
+    }
+
+
+@forall(
+    id="relu.dz3-dw2-is-h1-which-is-zero",
+    worksheet=WS002,
+    location="Problem 3(b)",
+    statement=(
+        "$\\frac{\\partial z_3}{\\partial w_2} = \\frac{\\partial}{\\partial w_2}(w_2 h_1 + w_6 h_2) = h_1 = 0$ when "
+        "$h_1$ receives $-1$."
+    ),
+    formalisation=RECONSTRUCTION
+    + H1_OFF
+    + " For all such cases: z3 == w2 h1 + w6 h2, z3(w2 + 1) - z3(w2) == h1, and h1 == 0.",
+    expected="holds",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h1 active instead (z1 = +1)", z1=1.0),
+)
+def dz3_dw2(v: Any, ops: Any, z1: float = -1.0) -> Any:
+    p, f, _ = model(v, ops, z1)
+    moved = relu_net.forward(replace(p, w2=p.w2 + 1), v.x1, v.x2, ops)
+    return {
+        "z3 = w2 h1 + w6 h2": equal(f.z3, p.w2 * f.h1 + p.w6 * f.h2),
+        "dz3/dw2 = h1": equal(moved.z3 - f.z3, f.h1),
+        "h1 = 0": equal(f.h1, 0.0, show={"z1": f.z1}),
+    }
+
+
+@exists(
+    id="relu.dl-dw2-other-factors-need-not-be-zero",
+    worksheet=WS002,
+    location="Problem 3(b)",
+    statement=(
+        "With $z_1 = -1$, $\\frac{\\partial L}{\\partial z}$, $\\frac{\\partial z}{\\partial h_3} = w_3$ and "
+        "$\\frac{\\partial h_3}{\\partial z_3} = \\mathrm{ReLU}'(z_3)$ need not be 0."
+    ),
+    formalisation=RECONSTRUCTION + H1_OFF + " Exists such a case with dL/dz, w3 and ReLU'(z3) all non-zero.",
+    expected="witnessed",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h3 fed by h1 alone (w6 = 0)", w6=0.0),
+)
+def dw2_factors_nonzero(v: Any, ops: Any, **weights: Any) -> Any:
+    p, f, gr = model(v, ops, -1.0, **weights)
+    return {
+        "dL/dz != 0": differ(gr.z, 0.0, show={"w1": p.w1, "z1": f.z1, "z3": f.z3}),
+        "dz/dh3 = w3 != 0": differ(p.w3, 0.0),
+        "dh3/dz3 != 0": differ(ops.relu_prime(f.z3), 0.0),
+        "premise z1 = -1": equal(f.z1, -1.0),
+    }
+
+
+# ---------------------------------------------------------------- (c) dL/dw1
+
+
+def _path_factors(v: Any, ops: Any) -> dict[str, Any]:
+    """The factors of the two paths from w1 to L, named as in 3(c), from the forward values."""
+    p, f, _ = model(v, ops)
+    return {
+        "dL/dz": v.g * ops.relu_prime(f.z),
+        "via h3": p.w3 * ops.relu_prime(f.z3) * p.w2,  # dz/dh3 dh3/dz3 dz3/dh1
+        "via h4": p.w5 * ops.relu_prime(f.z4) * p.w4,  # dz/dh4 dh4/dz4 dz4/dh1
+        "C": ops.relu_prime(f.z1),  # dh1/dz1
+        "D": v.x1,  # dz1/dw1
+    }
+
+
+def _sum_of_paths(v: Any, ops: Any) -> Any:
+    k = _path_factors(v, ops)
+    return k["dL/dz"] * k["via h3"] * k["C"] * k["D"] + k["dL/dz"] * k["via h4"] * k["C"] * k["D"]
+
+
+def _factorised(v: Any, ops: Any, paths: tuple[str, ...] = ("via h3", "via h4")) -> Any:
+    k = _path_factors(v, ops)
+    return k["dL/dz"] * sum(k[name] for name in paths) * k["C"] * k["D"]
+
+
+derivation(
+    id="relu.dl-dw1-is-sum-over-two-paths",
+    worksheet=WS002,
+    location="Problem 3(c)",
+    statement=(
+        "$\\frac{\\partial L}{\\partial w_1}$ is the sum over the paths through $h_3$ and $h_4$, "
+        "$= \\frac{\\partial L}{\\partial z}\\big(\\frac{\\partial z}{\\partial h_3}\\frac{\\partial h_3}{\\partial "
+        "z_3}"
+        "\\frac{\\partial z_3}{\\partial h_1} + \\frac{\\partial z}{\\partial h_4}\\frac{\\partial h_4}{\\partial z_4}"
+        "\\frac{\\partial z_4}{\\partial h_1}\\big)\\frac{\\partial h_1}{\\partial z_1}\\frac{\\partial "
+        "z_1}{\\partial w_1}$."
+    ),
+    formalisation=RECONSTRUCTION
+    + " For every training case (z1 of either sign) each line equals the previous one; line 0 is backprop's dL/dw1.",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    steps=[
+        Step("$\\frac{\\partial L}{\\partial w_1}$", lambda v, ops: model(v, ops)[2].w.w1),
+        Step(
+            "$A\\,\\frac{\\partial h_1}{\\partial z_1}\\frac{\\partial z_1}{\\partial w_1} + B_1\\frac{\\partial "
+            "h_1}{\\partial z_1}\\frac{\\partial z_1}{\\partial w_1}$",
+            _sum_of_paths,
+        ),
+        Step("$\\frac{\\partial L}{\\partial z}(B_1 + B_2)\\,C\\,D$", _factorised),
+    ],
+    mutant=Mutant(
+        "factorised line without the path through h4", step=2, value=lambda v, ops: _factorised(v, ops, ("via h3",))
+    ),
+)
+
+
+@forall(
+    id="relu.dz-dh3-written-with-h5",
+    worksheet=WS002,
+    location="Problem 3(c) (B1)",
+    statement=(
+        "$\\frac{\\partial z}{\\partial h_3} = \\frac{\\partial}{\\partial h_3}(w_3 h_3 + w_5 h_5) = w_3$, i.e. $z = "
+        "w_3 h_3 + w_5 h_5$."
+    ),
+    formalisation=RECONSTRUCTION
+    + " The network has no unit h5, so h5 is a free real: for all cases and all h5, z == w3 h3 + w5 h5.",
+    expected="refuted",
+    cases=CASES,
+    instances=with_h5,
+    erratum=Erratum(
+        "$z = w_3 h_3 + w_5 h_4$: the network has no unit $h_5$ (the second input of $z$ is $h_4$). The derivative "
+        "$\\partial z/\\partial h_3 = w_3$ is right.",
+        corrected_by="relu.dz-dh3-is-w3",
+    ),
+)
+def dz_with_h5(v: Any, ops: Any) -> Any:
+    p, f, _ = model(v, ops)
+    return equal(f.z, p.w3 * f.h3 + p.w5 * v.h5, show={"h4": f.h4})
+
+
+@forall(
+    id="relu.dz3-written-as-w2-h1-plus-w3-h3",
+    worksheet=WS002,
+    location="Problem 3(c) (B1)",
+    statement=(
+        "$\\frac{\\partial z_3}{\\partial h_1} = \\frac{\\partial}{\\partial h_1}(w_2 h_1 + w_3 h_3) = w_2$, i.e. $z_3 "
+        "= w_2 h_1 + w_3 h_3$."
+    ),
+    formalisation=RECONSTRUCTION + " For all cases: z3 == w2 h1 + w3 h3.",
+    expected="refuted",
+    cases=CASES,
+    instances=general,
+    erratum=Erratum(
+        "$z_3 = w_2 h_1 + w_6 h_2$ (as in 3(b)); $w_3 h_3$ is an input of $z$, and $h_3 = \\mathrm{ReLU}(z_3)$ cannot "
+        "feed "
+        "$z_3$. The derivative $\\partial z_3/\\partial h_1 = w_2$ is right.",
+        corrected_by="relu.dz3-dh1-is-w2",
+    ),
+)
+def dz3_with_h3(v: Any, ops: Any) -> Any:
+    p, f, _ = model(v, ops)
+    return equal(f.z3, p.w2 * f.h1 + p.w3 * f.h3)
+
+
+@forall(
+    id="relu.dz3-dh1-is-w2",
+    worksheet=WS002,
+    location="Problem 3(c) (B1)",
+    statement="$\\frac{\\partial z_3}{\\partial h_1} = \\frac{\\partial}{\\partial h_1}(w_2 h_1 + w_6 h_2) = w_2$.",
+    formalisation=RECONSTRUCTION
+    + " For all cases: z3 == w2 h1 + w6 h2 and (w2 (h1+1) + w6 h2) - (w2 h1 + w6 h2) == w2.",
+    expected="holds",
+    cases=CASES,
+    instances=general,
+    mutant=Mutant("the derivative taken as w6", weight="w6"),
+)
+def dz3_dh1(v: Any, ops: Any, weight: str = "w2") -> Any:
+    p, f, _ = model(v, ops)
+
+    def z3_of(h1: Any) -> Any:
+        return p.w2 * h1 + p.w6 * f.h2
+
+    return {
+        "z3 = w2 h1 + w6 h2": equal(f.z3, z3_of(f.h1)),
+        "dz3/dh1 = w2": equal(z3_of(f.h1 + 1) - z3_of(f.h1), getattr(p, weight)),
+    }
+
+
+@exists(
+    id="relu.path-factors-need-not-be-zero",
+    worksheet=WS002,
+    location="Problem 3(c) (A), (B1), (B2)",
+    statement=(
+        "With $z_1 = -1$, $\\frac{\\partial L}{\\partial z}$ and every factor of both paths, $\\frac{\\partial "
+        "z}{\\partial h_3} = w_3$, "
+        "$\\frac{\\partial h_3}{\\partial z_3}$, $\\frac{\\partial z_3}{\\partial h_1} = w_2$, $\\frac{\\partial "
+        "z}{\\partial h_4}$, "
+        "$\\frac{\\partial h_4}{\\partial z_4}$, $\\frac{\\partial z_4}{\\partial h_1}$, need not be 0."
+    ),
+    formalisation=RECONSTRUCTION
+    + H1_OFF
+    + (
+        " Exists such a case with dL/dz, w3, ReLU'(z3), w2, w5, ReLU'(z4), w4 all non-zero (this needs a second "
+        "input of h4 besides h1: the unnamed u4)."
+    ),
+    expected="witnessed",
+    cases=CASES,
+    instances=h1_off,
+    mutant=Mutant("h4 fed by h1 alone (u4 = 0)", u4=0.0),
+)
+def path_factors_nonzero(v: Any, ops: Any, **weights: Any) -> Any:
+    p, f, gr = model(v, ops, -1.0, **weights)
+    factors = {
+        "dL/dz": gr.z,
+        "w3": p.w3,
+        "ReLU'(z3)": ops.relu_prime(f.z3),
+        "w2": p.w2,
+        "w5": p.w5,
+        "ReLU'(z4)": ops.relu_prime(f.z4),
+        "w4": p.w4,
+    }
+    shown = {"w1": p.w1, "z1": f.z1, "z3": f.z3, "z4": f.z4}
+    rels = {f"{k} != 0": differ(val, 0.0, show=shown) for k, val in factors.items()}
+    return {**rels, "premise z1 = -1": equal(f.z1, -1.0)}
+
+
+def _offsets(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    return {"eps": rng.uniform(-1, 1, n) * 10.0 ** rng.integers(-12, 1, n)}
+
+
+@forall(
+    id="relu.dh1-dz1-zero-at-input-minus-one",
+    worksheet=WS002,
+    location="Problem 3(c) (C)",
+    statement=(
+        "$\\frac{\\partial h_1}{\\partial z_1} = \\frac{\\partial}{\\partial z_1}\\max(0, z_1) = "
+        "\\frac{\\partial}{\\partial z_1}\\max(0, -1) = 0$: at $z_1 = -1$ the ReLU gives $h_1 = 0$ and has derivative "
+        "0."
+    ),
+    formalisation=(
+        "at z1 = -1: ReLU(z1) == 0, ReLU'(z1) == 0, and ReLU is constant on the neighbourhood |e| < 1: "
+        "ReLU(z1 + e) - ReLU(z1) == 0 for all sampled e in (-1, 1), so the derivative is 0."
+    ),
+    expected="holds",
+    cases=CASES,
+    instances=_offsets,
+    mutant=Mutant("h1 receives +1 instead", z1=1.0),
+)
+def relu_flat_at_minus_one(v: Any, ops: Any, z1: float = -1.0) -> Any:
+    z = v.eps * 0 + z1
+    return {
+        "h1 = ReLU(-1) = 0": equal(ops.relu(z), 0.0),
+        "ReLU'(-1) = 0": equal(ops.relu_prime(z), 0.0),
+        "ReLU flat around -1": equal(ops.relu(z + v.eps) - ops.relu(z), 0.0, show={"eps": v.eps}),
+    }
+
+
+not_checkable(
+    id="relu.sparsifies-activations-and-derivatives",
+    worksheet=WS002,
+    location="Problem 3",
+    statement="ReLU sparsifies activations and derivatives: for any input it sets a large fraction of them to zero.",
+    reason="'A large fraction' has no stated size or input distribution; the fraction depends on the weights and data.",
+)

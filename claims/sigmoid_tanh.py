@@ -1,0 +1,423 @@
+"""Sigmoid versus tanh hidden units: sigma(x) = tanh(x/2)/2 + 1/2 and the equivalent network (002 Problem 2).
+
+Networks are ``models.fcnet`` two-layer nets with biases: z = W1 x + b1, h = g(z), y = sigma(W2 h + b2),
+where the worksheet's w_ji^(1) is ``W1[j, i]``, w_j0^(1) is ``b1[j]``, w_kj^(2) is ``W2[k, j]`` and
+w_k0^(2) is ``b2[k]``. Scalars x are drawn in [-12, 12]: below -12, lines such as tanh(x/2) + 1/(1 + e^x)
+cancel in float64 to far less than sigma(x) (every instance would go to the twin), and below about -40
+even the 60-digit twin cannot decide them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
+from claims.worksheets import WS002
+from models import fcnet
+
+# ---------------------------------------------------------------- scalar identities
+
+
+def _scalars(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Real x: half near 0 (where the two sides are O(1)), half across [-12, 12]."""
+    return {"x": np.where(rng.random(n) < 0.5, rng.normal(size=n), rng.uniform(-12, 12, n))}
+
+
+SCALARS = st.fixed_dictionaries({})
+
+
+def _e(ops: Any, a: Any) -> Any:
+    return ops.exp(a)
+
+
+def _th(v: Any, ops: Any) -> Any:
+    """tanh(x/2), by the worksheet's definition (e^a - e^-a)/(e^a + e^-a) at a = x/2."""
+    return ops.tanh(v.x / 2)
+
+
+# The worksheet's chain, one entry per displayed line (the first line holds two members).
+SIGMA_CHAIN: list[tuple[str, Callable[[Any, Any], Any]]] = [
+    ("$\\sigma(x)$", lambda v, o: o.sigmoid(v.x)),
+    ("$\\frac{1}{1+e^{-x}}$", lambda v, o: 1 / (1 + _e(o, -v.x))),
+    ("$\\frac{1}{1+e^{-(x/2+x/2)}}$", lambda v, o: 1 / (1 + _e(o, -(v.x / 2 + v.x / 2)))),
+    ("$\\frac{1}{1+e^{-x/2}\\,e^{-x/2}}$", lambda v, o: 1 / (1 + _e(o, -v.x / 2) * _e(o, -v.x / 2))),
+    ("$\\frac{e^{x/2}}{e^{x/2}+e^{-x/2}}$", lambda v, o: _e(o, v.x / 2) / (_e(o, v.x / 2) + _e(o, -v.x / 2))),
+    (
+        "$\\frac{e^{x/2}-e^{-x/2}+e^{-x/2}}{e^{x/2}+e^{-x/2}}$",
+        lambda v, o: (_e(o, v.x / 2) - _e(o, -v.x / 2) + _e(o, -v.x / 2)) / (_e(o, v.x / 2) + _e(o, -v.x / 2)),
+    ),
+    (
+        "$\\frac{e^{x/2}-e^{-x/2}}{e^{x/2}+e^{-x/2}} + \\frac{e^{-x/2}}{e^{x/2}+e^{-x/2}}$",
+        lambda v, o: (
+            (_e(o, v.x / 2) - _e(o, -v.x / 2)) / (_e(o, v.x / 2) + _e(o, -v.x / 2))
+            + _e(o, -v.x / 2) / (_e(o, v.x / 2) + _e(o, -v.x / 2))
+        ),
+    ),
+    ("$\\tanh(x/2) + \\frac{1}{1+e^x}$", lambda v, o: _th(v, o) + 1 / (1 + _e(o, v.x))),
+    (
+        "$\\tanh(x/2) + \\left(\\frac{1}{1+e^x} - 1\\right) + 1$",
+        lambda v, o: _th(v, o) + (1 / (1 + _e(o, v.x)) - 1) + 1,
+    ),
+    ("$\\tanh(x/2) + \\frac{1-e^x}{1+e^x} + 1$", lambda v, o: _th(v, o) + (1 - _e(o, v.x)) / (1 + _e(o, v.x)) + 1),
+    ("$\\tanh(x/2) - \\frac{e^x}{1+e^x} + 1$", lambda v, o: _th(v, o) - _e(o, v.x) / (1 + _e(o, v.x)) + 1),
+    ("$\\tanh(x/2) - \\frac{1}{1+e^{-x}} + 1$", lambda v, o: _th(v, o) - 1 / (1 + _e(o, -v.x)) + 1),
+    ("$\\tanh(x/2) - \\sigma(x) + 1$", lambda v, o: _th(v, o) - o.sigmoid(v.x) + 1),
+]
+BROKEN_LINE = 9  # found by the suite: (1/(1+e^x) - 1) is not (1-e^x)/(1+e^x)
+CORRECTED_LINE = (
+    "$\\tanh(x/2) + \\frac{-e^x}{1+e^x} + 1$",
+    lambda v, o: _th(v, o) + (-_e(o, v.x)) / (1 + _e(o, v.x)) + 1,
+)
+
+
+def _chain(lines: list[tuple[str, Callable[[Any, Any], Any]]]) -> list[Step]:
+    return [Step(latex, fn) for latex, fn in lines]
+
+
+derivation(
+    id="sigmoid-tanh.chain-from-sigma-to-tanh-minus-sigma",
+    worksheet=WS002,
+    location="Problem 2, relation between sigma and tanh",
+    statement=(
+        "$\\sigma(x) = \\frac{1}{1+e^{-x}} = \\dots = \\tanh(x/2) + \\left(\\frac{1}{1+e^x} - 1\\right) + 1 = "
+        "\\tanh(x/2) + \\frac{1-e^x}{1+e^x} + 1 = \\dots = \\tanh(x/2) - \\sigma(x) + 1$, line by line as displayed."
+    ),
+    formalisation="for all real x (sampled in [-12, 12]): each displayed member of the chain equals the previous one.",
+    expected="refuted",
+    cases=SCALARS,
+    instances=_scalars,
+    steps=_chain(SIGMA_CHAIN),
+    erratum=Erratum(
+        "$\\frac{1}{1+e^x} - 1 = \\frac{-e^x}{1+e^x}$, not $\\frac{1-e^x}{1+e^x}$ (that line equals 1 for every x); "
+        "the next line then fails against it too. With the corrected line the chain holds, and its end "
+        "$\\tanh(x/2) - \\sigma(x) + 1$ does equal $\\sigma(x)$.",
+        corrected_by="sigmoid-tanh.corrected-chain-from-sigma-to-tanh-minus-sigma",
+    ),
+)
+
+derivation(
+    id="sigmoid-tanh.corrected-chain-from-sigma-to-tanh-minus-sigma",
+    worksheet=WS002,
+    location="Problem 2, relation between sigma and tanh",
+    statement=(
+        "The same chain with the line $\\tanh(x/2) + \\frac{1-e^x}{1+e^x} + 1$ replaced by $\\tanh(x/2) + "
+        "\\frac{-e^x}{1+e^x} + 1$."
+    ),
+    formalisation="for all real x (sampled in [-12, 12]): each member equals the previous one.",
+    expected="holds",
+    cases=SCALARS,
+    instances=_scalars,
+    steps=_chain(SIGMA_CHAIN[:BROKEN_LINE] + [CORRECTED_LINE] + SIGMA_CHAIN[BROKEN_LINE + 1 :]),
+    mutant=Mutant("the worksheet's line (1-e^x)/(1+e^x) put back", step=BROKEN_LINE, value=SIGMA_CHAIN[BROKEN_LINE][1]),
+)
+
+
+@forall(
+    id="sigmoid-tanh.sigma-equals-tanh-half-minus-sigma-plus-one",
+    worksheet=WS002,
+    location="Problem 2, relation between sigma and tanh",
+    statement="$\\sigma(x) = \\tanh(x/2) - \\sigma(x) + 1$ for every real $x$ (the chain's conclusion).",
+    formalisation="for all real x (sampled in [-12, 12]): sigma(x) == tanh(x/2) - sigma(x) + 1.",
+    expected="holds",
+    cases=SCALARS,
+    instances=_scalars,
+    mutant=Mutant("tanh(x) instead of tanh(x/2)", half=1.0),
+)
+def sigma_fixed_point(v: Any, ops: Any, half: float = 0.5) -> Any:
+    return equal(ops.sigmoid(v.x), ops.tanh(v.x * half) - ops.sigmoid(v.x) + 1)
+
+
+# ---------------------------------------------------------------- the implications
+
+
+def _line(lhs: Callable[[Any, Any], Any], rhs: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """An equation in the unknown s = sigma(x), with t = tanh(x/2): the pair (lhs(s, t), rhs(s, t))."""
+    return lambda v, ops: (lambda s: lhs(s, _th(v, ops)), lambda s: rhs(s, _th(v, ops)))
+
+
+def implies(prev: Any, cur: Any, ops: Any) -> Any:
+    """prev => cur for equations affine in s: solve prev for its one root s*, and check cur at s*."""
+    r0 = prev[0](0) - prev[1](0)
+    r1 = prev[0](1) - prev[1](1)
+    s = -r0 / (r1 - r0)
+    return equal(cur[0](s), cur[1](s), show={"root of the previous line": s})
+
+
+IMPLICATIONS = [
+    ("$\\sigma(x) = \\tanh(x/2) - \\sigma(x) + 1$", _line(lambda s, t: s, lambda s, t: t - s + 1)),
+    ("$\\Rightarrow 2\\sigma(x) = \\tanh(x/2) + 1$", _line(lambda s, t: 2 * s, lambda s, t: t + 1)),
+    ("$\\Rightarrow \\sigma(x) = \\frac12\\tanh(x/2) + \\frac12$", _line(lambda s, t: s, lambda s, t: t / 2 + 0.5)),
+]
+
+derivation(
+    id="sigmoid-tanh.implications-to-boxed-identity",
+    worksheet=WS002,
+    location="Problem 2, relation between sigma and tanh",
+    statement=(
+        "$\\sigma(x) = \\tanh(x/2) - \\sigma(x) + 1 \\Rightarrow 2\\sigma(x) = \\tanh(x/2) + 1 "
+        "\\Rightarrow \\sigma(x) = \\frac12\\tanh(x/2) + \\frac12$."
+    ),
+    formalisation=(
+        "each line is an equation affine in the unknown s = sigma(x) with t = tanh(x/2) given (x sampled in [-12, "
+        "12]); "
+        "line k-1 => line k is checked by solving line k-1 for its unique root s* and evaluating line k at s*."
+    ),
+    expected="holds",
+    cases=SCALARS,
+    instances=_scalars,
+    steps=[Step(latex, fn, relation=implies if k else "=") for k, (latex, fn) in enumerate(IMPLICATIONS)],
+    mutant=Mutant("boxed line with 1 instead of 1/2", step=2, value=_line(lambda s, t: s, lambda s, t: t / 2 + 1)),
+)
+
+
+@forall(
+    id="sigmoid-tanh.sigma-is-half-tanh-half-plus-half",
+    worksheet=WS002,
+    location="Problem 2, relation between sigma and tanh (boxed)",
+    statement="$\\sigma(x) = \\frac12\\tanh(x/2) + \\frac12$ for every real $x$.",
+    formalisation="for all real x (sampled in [-12, 12]): sigma(x) == tanh(x/2)/2 + 1/2.",
+    fact="sigmoid-half-tanh-identity",
+    expected="holds",
+    cases=SCALARS,
+    instances=_scalars,
+    mutant=Mutant("tanh(x) instead of tanh(x/2)", half=1.0),
+)
+def boxed_identity(v: Any, ops: Any, half: float = 0.5) -> Any:
+    return equal(ops.sigmoid(v.x), ops.tanh(v.x * half) / 2 + 0.5)
+
+
+# ---------------------------------------------------------------- the two networks
+
+NETS = st.fixed_dictionaries({"D": st.integers(1, 3), "M": st.integers(1, 3), "K": st.integers(1, 3)})
+WIDTHS = st.fixed_dictionaries({"D": st.integers(1, 3), "M": st.integers(1, 3)})
+
+
+def _nets(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """A batch of parameters (W1, b1, W2, b2) and inputs x, with weights at a few scales."""
+    s = 10.0 ** rng.integers(-1, 2, size=(n, 1))
+    D, M, K = case.D, case.M, case.K
+    return {
+        "W1": rng.normal(size=(n, M, D)) * s[..., None],
+        "b1": rng.normal(size=(n, M)) * s,
+        "W2": rng.normal(size=(n, K, M)) * s[..., None],
+        "b2": rng.normal(size=(n, K)) * s,
+        "x": rng.normal(size=(n, D)) * 2,
+    }
+
+
+def sigmoid_net_output(v: Any, ops: Any) -> Any:
+    net = fcnet.Net((v.W1, v.W2), (v.b1, v.b2), hidden="sigmoid", output="sigmoid")
+    return fcnet.forward(net, v.x, ops).X[-1]
+
+
+def mapped_tanh_output(v: Any, ops: Any, first: float = 0.5, second: float = 0.5, shift: float = 0.5) -> Any:
+    """The tanh-hidden net with w_kj* = w_kj/2, w_k0* = w_k0 + sum_j w_kj/2, w_ji* = w_ji/2, w_j0* = w_j0/2."""
+    b2 = v.b2 + shift * ops.sum(v.W2, axis=-1)
+    net = fcnet.Net((first * v.W1, second * v.W2), (first * v.b1, b2), hidden="tanh", output="sigmoid")
+    return fcnet.forward(net, v.x, ops).X[-1]
+
+
+def _z(v: Any, ops: Any) -> Any:
+    return ops.matvec(v.W1, v.x) + v.b1
+
+
+def _out(v: Any, ops: Any, W2h: Any, bias: Any) -> Any:
+    return ops.sigmoid(W2h + bias)
+
+
+NETWORK_LINES = [
+    (
+        "$y_k = \\sigma\\big(\\sum_j w_{kj}^{(2)} g(\\tilde z_j) + w_{k0}^{(2)}\\big)$, $g = \\sigma$ (the network)",
+        sigmoid_net_output,
+    ),
+    (
+        "$\\sigma\\big(\\sum_j w_{kj}^{(2)}\\sigma(\\tilde z_j) + w_{k0}^{(2)}\\big)$",
+        lambda v, o: _out(v, o, o.matvec(v.W2, o.sigmoid(_z(v, o))), v.b2),
+    ),
+    (
+        "$\\sigma\\big(\\sum_j w_{kj}^{(2)}(\\frac12\\tanh(\\tilde z_j/2) + \\frac12) + w_{k0}^{(2)}\\big)$",
+        lambda v, o: _out(v, o, o.matvec(v.W2, o.tanh(_z(v, o) / 2) / 2 + 0.5), v.b2),
+    ),
+    (
+        "$\\sigma\\big(\\sum_j \\frac{w_{kj}^{(2)}}{2}\\tanh(\\tilde z_j/2) + \\sum_j \\frac{w_{kj}^{(2)}}{2} + "
+        "w_{k0}^{(2)}\\big)$",
+        lambda v, o: _out(v, o, o.matvec(v.W2 / 2, o.tanh(_z(v, o) / 2)), o.sum(v.W2 / 2, axis=-1) + v.b2),
+    ),
+    (
+        "$\\sigma\\big(\\sum_j \\frac{w_{kj}^{(2)}}{2}\\tanh(\\sum_i \\frac{w_{ji}^{(1)}}{2} x_i + "
+        "\\frac{w_{j0}^{(1)}}{2}) "
+        "+ \\sum_j \\frac{w_{kj}^{(2)}}{2} + w_{k0}^{(2)}\\big)$",
+        lambda v, o: _out(
+            v, o, o.matvec(v.W2 / 2, o.tanh(o.matvec(v.W1 / 2, v.x) + v.b1 / 2)), o.sum(v.W2 / 2, axis=-1) + v.b2
+        ),
+    ),
+    (
+        "$\\sigma\\big(\\sum_j w_{kj}^{(2)*}\\tanh(\\sum_i w_{ji}^{(1)*} x_i + w_{j0}^{(1)*}) + w_{k0}^{(2)*}\\big)$",
+        mapped_tanh_output,
+    ),
+]
+
+derivation(
+    id="sigmoid-tanh.network-substitution-chain",
+    worksheet=WS002,
+    location="Problem 2, the two networks",
+    statement=(
+        "Substituting $\\sigma(a) = \\frac12\\tanh(a/2) + \\frac12$ into the sigmoid-hidden network and regrouping "
+        "gives, "
+        "line by line, the tanh-hidden network with parameters $w^{(2)*}_{kj}, w^{(2)*}_{k0}, w^{(1)*}_{ji}, "
+        "w^{(1)*}_{j0}$."
+    ),
+    formalisation=(
+        "for all D, M, K in 1..3, all parameters and inputs x: each displayed expression for y_k equals the previous "
+        "one "
+        "(first line: models.fcnet sigmoid-hidden forward; last: fcnet tanh-hidden forward with the mapped parameters)."
+    ),
+    expected="holds",
+    cases=NETS,
+    instances=_nets,
+    steps=_chain(NETWORK_LINES),
+    mutant=Mutant(
+        "last line without the output-bias shift sum_j w_kj/2",
+        step=5,
+        value=lambda v, ops: mapped_tanh_output(v, ops, shift=0.0),
+    ),
+)
+
+
+@forall(
+    id="sigmoid-tanh.underbraced-bias-term-is-w-kj-star",
+    worksheet=WS002,
+    location="Problem 2, the two networks (last substitution line)",
+    statement=(
+        "The underbraced term $\\sum_j \\frac{w_{kj}^{(2)}}{2} + w_{k0}^{(2)}$ is labelled $w_{kj}^{(2)*}$, the "
+        "parameter with $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$."
+    ),
+    formalisation="for all parameters and every k, j: sum_j' W2[k, j']/2 + b2[k] == W2[k, j]/2 (the mapping's w_kj*).",
+    expected="refuted",
+    cases=NETS,
+    instances=_nets,
+    erratum=Erratum(
+        "The underbraced term is the output bias of the tanh network, $w_{k0}^{(2)*} = w_{k0}^{(2)} + \\sum_j "
+        "w_{kj}^{(2)}/2$ (as the final parameter list says), not $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$.",
+        corrected_by="sigmoid-tanh.mapped-parameters-give-same-function",
+    ),
+)
+def underbrace_label(v: Any, ops: Any) -> Any:
+    term = ops.sum(v.W2 / 2, axis=-1) + v.b2
+    return equal(term[..., None] + 0 * v.W2, v.W2 / 2)
+
+
+@forall(
+    id="sigmoid-tanh.mapped-parameters-give-same-function",
+    worksheet=WS002,
+    location="Problem 2, parameters of the equivalent network",
+    statement=(
+        "The tanh-hidden network with $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$, $w_{k0}^{(2)*} = w_{k0}^{(2)} + \\sum_j "
+        "w_{kj}^{(2)}/2$, "
+        "$w_{ji}^{(1)*} = w_{ji}^{(1)}/2$, $w_{j0}^{(1)*} = w_{j0}^{(1)}/2$ computes the same outputs as the "
+        "sigmoid-hidden network."
+    ),
+    formalisation=(
+        "for all D, M, K in 1..3, all parameters and inputs x: sigmoid-net(x) == tanh-net*(x), every output k."
+    ),
+    fact="sigmoid-network-equals-tanh-network",
+    expected="holds",
+    cases=NETS,
+    instances=_nets,
+    mutant=Mutant("output bias left unshifted: w_k0* = w_k0", shift=0.0),
+)
+def mapping_equivalence(v: Any, ops: Any, shift: float = 0.5) -> Any:
+    return equal(mapped_tanh_output(v, ops, shift=shift), sigmoid_net_output(v, ops))
+
+
+@forall(
+    id="sigmoid-tanh.every-sigmoid-network-has-tanh-equivalent",
+    worksheet=WS002,
+    location="Problem 2",
+    statement=(
+        "For every two-layer network with logistic-sigmoid hidden units there is a network with $\\tanh$ hidden units "
+        "computing the same function."
+    ),
+    formalisation=(
+        "for all D, M, K in 1..3 and all sigmoid-net parameters there exist tanh-net parameters with equal outputs for "
+        "every x; witnessed for each sampled net by the worksheet's mapping, checked at sampled x."
+    ),
+    fact="sigmoid-network-equals-tanh-network",
+    expected="holds",
+    cases=NETS,
+    instances=_nets,
+    mutant=Mutant("a witness that keeps the first-layer weights unhalved", first=1.0),
+)
+def tanh_equivalent_exists(v: Any, ops: Any, first: float = 0.5) -> Any:
+    return equal(mapped_tanh_output(v, ops, first=first), sigmoid_net_output(v, ops))
+
+
+# ---------------------------------------------------------------- the problem's set-up
+
+
+@forall(
+    id="sigmoid-tanh.setup-combination-of-m-input-variables",
+    worksheet=WS002,
+    location="Problem 2",
+    statement=(
+        "$z_j = \\sum_{i=1}^D w_{ji}^{(1)} x_i + w_{j0}^{(1)}$, $j = 1, \\dots, M$, is a linear combination of $M$ "
+        "input variables $x_1, \\dots, x_D$."
+    ),
+    formalisation="for all D, M >= 1: the number of input variables combined in each z_j (D) equals M.",
+    expected="refuted",
+    cases=WIDTHS,
+    erratum=Erratum(
+        "Each $z_j$ combines the $D$ inputs $x_1, \\dots, x_D$; $M$ counts the combinations (hidden units), "
+        "so $W^{(1)}$ is $M \\times D$.",
+        corrected_by="sigmoid-tanh.setup-m-combinations-of-d-inputs",
+    ),
+)
+def setup_m_inputs(v: Any, ops: Any) -> Any:
+    return is_true(exact(v.D == v.M), show={"inputs D": v.D, "hidden M": v.M})
+
+
+@forall(
+    id="sigmoid-tanh.setup-m-combinations-of-d-inputs",
+    worksheet=WS002,
+    location="Problem 2",
+    statement=(
+        "There are $M$ pre-activations $z_j$, each a linear combination of the $D$ inputs: $W^{(1)}$ is $M \\times D$."
+    ),
+    formalisation=(
+        "for all D, M in 1..3: z = W1 x + b1 (fcnet's first layer, W1 of shape M x D) has M entries, each combining D "
+        "inputs."
+    ),
+    expected="holds",
+    cases=WIDTHS,
+    mutant=Mutant("z read as a combination of M inputs", inputs="M"),
+)
+def setup_corrected(v: Any, ops: Any, inputs: str = "D") -> Any:
+    W1, x = np.ones((v.M, v.D)), np.ones(v.D)  # the structure alone decides the counts
+    z = ops.matvec(W1, x)
+    n_in = getattr(v, inputs)
+    return is_true(exact(np.shape(z)[-1] == v.M and np.shape(W1)[-1] == n_in), show={"D": v.D, "M": v.M})
+
+
+not_checkable(
+    id="sigmoid-tanh.output-activation-follows-the-data",
+    worksheet=WS002,
+    location="Problem 2",
+    statement=(
+        "The output activation is chosen by the data: identity for regression, logistic sigmoids for binary labels, "
+        "softmax for multiclass."
+    ),
+    reason=(
+        "A modelling convention about which activation suits which target distribution, not a property of the network."
+    ),
+)
+
+not_checkable(
+    id="sigmoid-tanh.marking-scheme",
+    worksheet=WS002,
+    location="Problem 2, marking scheme",
+    statement="8 points for the sigmoid-tanh relation and 3 for each of the four mapped parameters.",
+    reason="A grading rubric, not a mathematical statement.",
+)
