@@ -14,7 +14,7 @@ import mpmath
 import numpy as np
 
 from claims.engine import Mutant, Step, derivation, equal, exact, forall, is_true, lt, not_checkable, st
-from claims.strategies import normal, widths
+from claims.strategies import grid, normal, widths
 from claims.worksheets import WS001
 from models import fcnet
 from models.ops import MP, Float64
@@ -115,7 +115,7 @@ def has_shape(value: Any, stated: tuple[int, ...], name: str) -> Any:
 
 # ---------------------------------------------------------------- the network of part 1
 
-NET_CASES = st.fixed_dictionaries({"d0": st.integers(1, 4), "d1": st.integers(1, 4), "d2": st.integers(1, 4)})
+NET_CASES = grid(d0=range(1, 5), d1=range(1, 5), d2=range(1, 5))
 
 
 def one_hidden_layer(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
@@ -196,7 +196,7 @@ def own_row_derivative(M: Any, inp: Any, ops: Any) -> Any:
 
 # ---------------------------------------------------------------- preamble: the chain rules (1), (2)
 
-CHAIN_CASES = st.fixed_dictionaries({"d0": st.integers(1, 3), "d1": st.integers(1, 3), "d2": st.integers(1, 3)})
+CHAIN_CASES = grid(d0=range(1, 4), d1=range(1, 4), d2=range(1, 4))
 
 
 def three_maps(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:

@@ -36,17 +36,17 @@ def problems(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarra
     return {"a": a, "b": b, "eta": eta, "w0": rng.normal(size=(n, 2)) + 0.5, "fraction": fraction}
 
 
-def few_problems(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """A quarter batch of ``problems``, for checks that decide convergence in rational arithmetic (slow)."""
-    return problems(case, rng, max(AT_DRAWN_FRACTION, n // 4))
-
-
 CASES = st.fixed_dictionaries({"fraction": FRACTIONS, "exact_ties": st.booleans()})
 
 
 def _converges(v: Any, ops: Any) -> Any:
-    # Decided exactly (rational arithmetic on |1 - c eta| < 1), with w0 != 0 in both coordinates.
-    return exact(quadratic.converges(v.a, v.b, v.eta, v.w0, ops))
+    """GD from w0 (both coordinates non-zero) converges iff |rho_i| < 1 for both factors.
+
+    float64 screens the comparison; a close call goes to the twin, where 1 - c eta of two
+    doubles is exact at 60 digits, so the decision is exact there (as models.quadratic.converges).
+    """
+    rho = quadratic.factors(v.a, v.b, v.eta, ops)
+    return lt(ops.abs(rho[..., 0]), 1) & lt(ops.abs(rho[..., 1]), 1)
 
 
 def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
     fact="gd-quadratic-convergence-condition",
     expected="holds",
     cases=CASES,
-    instances=few_problems,
+    instances=problems,
     mutant=Mutant("a wrong constant: 1/max(a,b) instead of 2/max(a,b)", numerator=1.0),
 )
 def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
@@ -313,7 +313,7 @@ derivation(
     fact="gd-quadratic-convergence-condition",
     expected="refuted",
     cases=CASES,
-    instances=few_problems,
+    instances=problems,
     steps=[
         Step("$w(t) \\to w^* = 0$ (GD converges)", lambda v, ops: Line(_converges(v, ops))),
         Step(

@@ -27,25 +27,23 @@ from claims.engine import (
     not_checkable,
     st,
 )
-from claims.strategies import any_activation, normal
+from claims.strategies import ANY_ACTIVATIONS, grid, normal
 from claims.worksheets import WS000, WS001, WS004
 from models import fcnet
 
 # (output activation, loss): the worksheets leave both open ("a reasonable loss").
-HEADS = st.sampled_from(
-    [("sigmoid", "half_sq"), ("identity", "half_sq"), ("relu", "half_sq"), ("tanh", "sq"), ("sigmoid", "logistic")]
-)
+HEADS = [("sigmoid", "half_sq"), ("identity", "half_sq"), ("relu", "half_sq"), ("tanh", "sq"), ("sigmoid", "logistic")]
 
 
 def net_cases(min_width: int = 1, **extra: Any) -> st.SearchStrategy:
-    """Widths d0, d1, d2, the hidden activation g and the output head; extra fields as given."""
-    widths = {name: st.integers(min_width, 4) for name in ("d0", "d1", "d2")}
-    return st.fixed_dictionaries({**widths, "hidden": any_activation, "head": HEADS, **extra})
+    """Widths d0, d1, d2, the hidden activation g and the output head; extra axes (lists) as given."""
+    widths = {name: range(min_width, 5) for name in ("d0", "d1", "d2")}
+    return grid(**widths, hidden=ANY_ACTIVATIONS, head=HEADS, **extra)
 
 
 CASES = net_cases()
 WIDE = net_cases(min_width=2)  # existential claims need two units to differ
-STEPS = net_cases(steps=st.integers(0, 4))
+STEPS = net_cases(steps=range(0, 5))
 
 
 # ---------------------------------------------------------------- instances: the free parameters
@@ -404,7 +402,7 @@ def equal_or_distinct_targets(case: Any, rng: np.random.Generator, n: int) -> di
         "dL/dx_k^(2) all equal; targets pairwise distinct => some dL/dx_k^(2) differs from dL/dx_1^(2)."
     ),
     expected="holds",
-    cases=net_cases(min_width=2, equal_targets=st.booleans()),
+    cases=net_cases(min_width=2, equal_targets=[False, True]),
     instances=equal_or_distinct_targets,
     mutant=Mutant("the worksheet's reading: all equal whatever the targets", always_equal=True),
 )

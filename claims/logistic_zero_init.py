@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from claims.engine import Erratum, Mutant, at_most, differ, equal, exact, exists, forall, is_true, lt, not_checkable, st
-from claims.strategies import labels
+from claims.strategies import grid, labels
 from claims.worksheets import WS000, WS001, WS004
 from models import fcnet, logistic
 
-CASES = st.fixed_dictionaries({"n": st.integers(1, 6), "dim": st.integers(1, 3)})
-WIDE = st.fixed_dictionaries({"n": st.integers(1, 6), "dim": st.integers(2, 3)})
+CASES = grid(n=range(1, 7), dim=range(1, 4))
+WIDE = grid(n=range(1, 7), dim=range(2, 4))
 
 
 def _bounded(rng: np.random.Generator, n: int, *shape: int) -> np.ndarray:
@@ -275,7 +275,7 @@ OPTIMUM_FORMALISATION = (
 
 
 def optimum_cases(start: str) -> st.SearchStrategy:
-    return st.fixed_dictionaries({"n": st.integers(1, 5), "dim": st.integers(1, 3), "separable": st.booleans(), "start": st.just(start)})
+    return grid(n=range(1, 6), dim=range(1, 4), separable=[False, True], start=[start])
 
 
 for _id, _ws, _loc, _start, _text in (
@@ -326,7 +326,7 @@ def overlapping_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, n
     ),
     fact="logistic-gd-reaches-global-optimum",
     expected="holds",
-    cases=st.fixed_dictionaries({"n": st.integers(2, 5), "dim": st.integers(1, 3), "separable": st.just(False), "start": st.just("zero")}),
+    cases=grid(n=range(2, 6), dim=range(1, 4), separable=[False], start=["zero"]),
     instances=overlapping_data,
     mutant=Mutant("the coercivity bound with 1/max lam in place of 1/(4 max lam)", factor=1.0),
 )

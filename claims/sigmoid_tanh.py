@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
+from claims.strategies import grid
 from claims.worksheets import WS002
 from models import fcnet
 
@@ -191,8 +192,8 @@ def boxed_identity(v: Any, ops: Any, half: float = 0.5) -> Any:
 
 # ---------------------------------------------------------------- the two networks
 
-NETS = st.fixed_dictionaries({"D": st.integers(1, 3), "M": st.integers(1, 3), "K": st.integers(1, 3)})
-WIDTHS = st.fixed_dictionaries({"D": st.integers(1, 3), "M": st.integers(1, 3)})
+NETS = grid(D=range(1, 4), M=range(1, 4), K=range(1, 4))
+WIDTHS = grid(D=range(1, 4), M=range(1, 4))
 
 
 def _nets(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
-from claims.strategies import normal
+from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable
+from claims.strategies import grid, normal
 from claims.worksheets import WS002
 from models import skip_connection as sc
 
 # N != K in most cases, so a transposed matrix or a vector of the wrong length cannot slip through.
-CASES = st.fixed_dictionaries({"N": st.integers(1, 4), "K": st.integers(1, 4)})
+CASES = grid(N=range(1, 5), K=range(1, 5))
 
 
 def nets(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from claims.engine import Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
-from claims.strategies import normal, scale, smooth_activation, widths
+from claims.strategies import SCALES, SMOOTH_ACTIVATIONS, grid, normal, widths
 from claims.worksheets import WS000
 from models import skip_layer
 from models.fcnet import activation
@@ -79,7 +79,7 @@ def scalar_nets(case: Any, rng: Any, n: int) -> dict[str, Any]:
     return {k: normal(rng, n, scale=case.scale) for k in ("w_xh", "w_hy", "w_xy", "x")}
 
 
-SCALAR_CASES = st.fixed_dictionaries({"g": smooth_activation, "scale": scale})
+SCALAR_CASES = grid(g=SMOOTH_ACTIVATIONS, scale=SCALES)
 WEIGHTS = ("w_xh", "w_hy", "w_xy")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 def timed_run(workers: str, report_dir: Path, selection: list[str]) -> tuple[float, dict[str, Any]]:
     """Wall time of one pytest run of the claims and the claims.json it wrote."""
-    cmd = [sys.executable, "-m", "pytest", "tests/test_claims.py", "-q", "-n", workers,
+    cmd = [sys.executable, "-m", "pytest", "tests/test_claims.py", "-q", "-n", workers, "--dist", "loadgroup",
            "--claims-profile", "ci", "--claims-report", str(report_dir), "-p", "no:cacheprovider"]
     if selection:
         cmd += ["-k", " or ".join(selection)]

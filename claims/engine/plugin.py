@@ -20,7 +20,7 @@ import pytest
 import claims
 from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
 from claims.engine.render import render, summary, write_whole
-from claims.engine.run import is_positive, reproduce_command, run_claim
+from claims.engine.run import is_positive, property_key, reproduce_command, run_claim
 
 NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
 RESULT_KEY = "claim_result"
@@ -64,13 +64,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Let -k select by worksheet file name or catalogue module as well as by claim id."""
+    """Let -k select by worksheet file name or catalogue module as well as by claim id.
+
+    Claims that check the identical property share an xdist group (``--dist loadgroup``), so
+    one worker checks it once and reports it for each claim.
+    """
     registry = claims.load()
+    groups: dict[Any, str] = {}
     for item in items:
         match = NODE.search(item.nodeid)
         claim = registry.claims.get(match["id"]) if match else None
-        if claim is not None:
-            item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
+        if claim is None:
+            continue
+        item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
+        key = property_key(claim, config._claims_profile, {})
+        item.add_marker(pytest.mark.xdist_group(groups.setdefault(key, claim.id)))
 
 
 def pytest_report_collectionfinish(config: pytest.Config, start_path: Path, items: list[pytest.Item]) -> list[str]:

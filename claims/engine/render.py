@@ -209,6 +209,8 @@ def _evidence(ev: dict[str, Any]) -> list[str]:
         parts.append(f"float64 and mpmath agreed to at least {ev['min_digits_agreed']} digits")
     if ev.get("float64_screen_overruled"):
         parts.append(f"{ev['float64_screen_overruled']} close calls decided by mpmath")
+    if ev.get("same_property_as"):
+        parts.append(f"the same property as [`{ev['same_property_as']}`](#{_anchor(ev['same_property_as'])}), checked once")
     return [f"Evidence ({ev.get('profile', '?')} profile): " + ", ".join(parts) + ".", ""]
 
 

@@ -376,17 +376,38 @@ def reproduce_command(claim_id: str, profile: str = "ci") -> str:
     return f"pytest 'tests/test_claims.py::test_claim[{claim_id}]' --as-stated --claims-profile {profile}"
 
 
+VERDICT_FIELDS = ("verdict", "evidence", "counterexample", "witness", "steps", "first_broken_step", "message")
+_checked: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+
+
+def property_key(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> tuple[Any, ...]:
+    """Claims with this key check the identical property (one statement made in several worksheets)."""
+    steps = tuple((s.value, s.relation) for s in claim.steps)
+    return (claim.kind, claim.check, claim.cases, claim.instances, claim.domain, steps, repr(overrides), profile)
+
+
 def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Check one claim; never raises: problems, crashes and timeouts become an ``error`` record."""
+    """Check one claim; never raises: problems, crashes and timeouts become an ``error`` record.
+
+    When another claim with the same property already ran in this process (the same statement
+    in another worksheet), its verdict and evidence are reused: the run is deterministic.
+    """
     overrides = overrides or {}
     record = _skeleton(claim)
     record["reproduce"] = reproduce_command(claim.id, profile.name)
     start = time.perf_counter()
+    key = property_key(claim, profile, overrides)
     try:
         if claim.problems:
             raise _Malformed("; ".join(claim.problems))
-        with time_limit(profile.time_limit_s):
-            record.update(_verdict(claim, profile, overrides))
+        if key in _checked and profile.derandomize:
+            first, found = _checked[key]
+            record.update(found)
+            record["evidence"] = {**found["evidence"], "same_property_as": first}
+        else:
+            with time_limit(profile.time_limit_s):
+                record.update(_verdict(claim, profile, overrides))
+            _checked[key] = (claim.id, {k: record.get(k) for k in VERDICT_FIELDS})
     except _Malformed as exc:
         record.update(verdict="error", message=f"claim '{claim.id}' ({claim.module}) is malformed: {exc}")
     except ClaimTimeout:
