@@ -189,31 +189,39 @@ def _dE_dy_componentwise(v: Any, ops: Any) -> Array:
     return row(np.stack(parts, axis=-1))
 
 
+def _entries(x: Array, ops: Any) -> Array:
+    """The entries of a matrix in row-major order (batched in float64): layout aside."""
+    x = np.asarray(x)
+    return x.reshape(x.shape[0], -1) if ops.name == "float64" else x.reshape(-1)
+
+
+def same_entries(prev: Array, cur: Array, ops: Any) -> Relation:
+    """A row and a column with the same entries count as equal (a gradient's layout is a convention)."""
+    return equal(_entries(cur, ops), _entries(prev, ops))
+
+
 derivation(
     id="backprop.error-grad-wrt-output-is-twice-residual",
     worksheet=WS003,
     location="1",
     statement=(
         "$\\frac{\\partial E}{\\partial \\hat y} = [\\frac{\\partial E}{\\partial \\hat y_1}, \\dots, "
-        "\\frac{\\partial E}{\\partial \\hat y_q}] = [2(\\hat y_1 - y_1), \\dots, 2(\\hat y_q - y_q)] = 2(\\hat y - y)$, "
-        "where $\\hat y$ (and $y$) are the column vectors $[y_1, \\dots, y_q]^T$."
+        "\\frac{\\partial E}{\\partial \\hat y_q}] = [2(\\hat y_1 - y_1), \\dots, 2(\\hat y_q - y_q)] = 2(\\hat y - y)$."
     ),
     formalisation=(
-        "for all W1, W2, x, y and q: each line equals the previous one as a matrix (same rows x columns, then "
-        "entries); the bracket lists are 1 x q rows, 2(y_hat - y) is a q x 1 column since y_hat is a column."
+        "for all W1, W2, x, y and q: each line has the same entries as the previous one. The worksheet writes the "
+        "derivative as a row and 2(y_hat - y) as a column; that layout convention is checked on its own in "
+        "backprop.error-grad-wrt-output-is-twice-residual-transposed."
     ),
-    expected="refuted",
+    fact="squared-error-output-gradient-twice-residual",
+    expected="holds",
     **NETWORK,
     steps=[
         Step("$[\\partial E/\\partial \\hat y_1, \\dots, \\partial E/\\partial \\hat y_q]$ (model backward)", _true_dE_dy_row),
-        Step("$[2(\\hat y_1 - y_1), \\dots, 2(\\hat y_q - y_q)]$", _dE_dy_componentwise, matrix_step),
-        Step("$2(\\hat y - y)$", lambda v, ops: column(2 * _residual(v, ops)), matrix_step),
+        Step("$[2(\\hat y_1 - y_1), \\dots, 2(\\hat y_q - y_q)]$", _dE_dy_componentwise, same_entries),
+        Step("$2(\\hat y - y)$", lambda v, ops: column(2 * _residual(v, ops)), same_entries),
     ],
-    erratum=Erratum(
-        "The entries $2(\\hat y_i - y_i)$ are right, but the row $[\\dots]$ (1 x q, the layout the chain-rule "
-        "products need) is not the column $2(\\hat y - y)$ (q x 1): $\\partial E/\\partial \\hat y = 2(\\hat y - y)^T$.",
-        corrected_by="backprop.error-grad-wrt-output-is-twice-residual-transposed",
-    ),
+    mutant=Mutant("the factor 2 of the square dropped", step=2, value=lambda v, ops: column(_residual(v, ops))),
 )
 
 
