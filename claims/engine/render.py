@@ -90,7 +90,7 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
         "",
         "Verdict strength: *sampled* = no counterexample among the instances checked, with mpmath",
         "spot checks; *exhaustive* = every element of a finite domain checked (proved);",
-        "*counterexample* = refuted, confirmed in mpmath at 60 and 90 significant digits;",
+        "*counterexample* = refuted, confirmed in mpmath at 60 and 90 significant digits and again at 700;",
         "*witness* = an existential claim with a confirmed witness.",
         "",
     ]
