@@ -71,3 +71,14 @@ def test_a_broken_backward_pass_turns_a_gradient_claim_red(tmp_path):
     (claim,) = report["claims"]
     assert claim["verdict"] == "refuted" and claim["counterexample"]["values"]
     assert "first broken step" in proc.stdout or "counterexample" in proc.stdout
+
+
+def test_every_refuted_claim_fails_again_when_reproduced_as_stated(tmp_path):
+    import claims
+
+    refuted = [c.id for c in claims.load().claims.values() if c.expected == "refuted"]
+    selection = " or ".join(f"test_claim[{i}]" for i in refuted)
+    proc, report = run_claims(tmp_path, "--as-stated", "-n", "2", "-k", selection)
+    assert proc.returncode == 1
+    assert f"{len(refuted)} failed" in proc.stdout.splitlines()[-1], proc.stdout[-500:]
+    assert all(c["verdict"] == "refuted" for c in report["claims"])
