@@ -210,7 +210,7 @@ def _evidence(ev: dict[str, Any]) -> list[str]:
     if ev.get("float64_screen_overruled"):
         parts.append(f"{ev['float64_screen_overruled']} close calls decided by mpmath")
     if ev.get("same_property_as"):
-        parts.append(f"the same property as [`{ev['same_property_as']}`](#{_anchor(ev['same_property_as'])}), checked once")
+        parts.append(f"the same property as [`{ev['same_property_as']}`](#{_anchor(ev['same_property_as'])}), checked once for both")
     return [f"Evidence ({ev.get('profile', '?')} profile): " + ", ".join(parts) + ".", ""]
 
 
