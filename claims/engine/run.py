@@ -283,6 +283,14 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
                 tally.overruled += 1
 
 
+def _shrunk(single: Claim, profile: Profile, overrides: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """A broken step's counterexample, shrunk by Hypothesis on that step alone (else as found)."""
+    tally = run_sampled(single, profile, overrides, want=False)
+    if tally.found is None or tally.crash:
+        return found
+    return {**tally.found, "label": found["label"]}
+
+
 def _as_cmp(value: Any) -> R.Cmp:
     return value if isinstance(value, R.Cmp) else R.exact(value)
 
@@ -501,7 +509,7 @@ def _derivation_verdict(claim: Claim, profile: Profile, overrides: dict[str, Any
         entry = {"expression": step.expression, "relation": step.relation if isinstance(step.relation, str) else getattr(step.relation, "__name__", "custom"), "verdict": "refuted" if label in broken else "holds"}
         if label in broken:
             single = Claim(**{**stepped.__dict__, "check": _only(stepped.check, label)})
-            entry["counterexample"] = describe_find(single, broken[label], overrides, False)
+            entry["counterexample"] = describe_find(single, _shrunk(single, profile, overrides, broken[label]), overrides, False)
         steps.append(entry)
     first = next((k for k, s in enumerate(steps) if s["verdict"] == "refuted"), None)
     out = {"steps": steps, "first_broken_step": first, "evidence": _evidence(tally, "counterexample" if broken else "sampled")}
