@@ -51,8 +51,9 @@ class Erratum:
 class Step:
     """One line of a derivation: its LaTeX, its value, and how it relates to the previous line.
 
-    ``relation`` is "=" (same value as the previous line), "<=>" or "=>" (boolean lines), or a
-    callable ``(previous, current, ops) -> relation`` for anything else.
+    ``relation`` is "=" (same value as the previous line), "same-shape" (same value and the same
+    shape: a row is not a column), "<=>" or "=>" (boolean lines), or a callable
+    ``(previous, current, ops) -> relation`` for anything else.
     """
 
     expression: str
@@ -90,6 +91,7 @@ class Registry:
     def __init__(self) -> None:
         self.claims: dict[str, Claim] = {}
         self.load_errors: dict[str, str] = {}
+        self.first_with_property: dict[tuple[Any, ...], str] = {}
 
     def add(self, claim: Claim) -> Claim:
         if claim.id in self.claims:
@@ -99,17 +101,25 @@ class Registry:
             )
             claim.id = f"{claim.id}.duplicate-{len(self.claims)}"
         self.claims[claim.id] = claim
+        prop = property_of(claim)
+        if prop is not None and not claim.problems:
+            self.first_with_property.setdefault(prop, claim.id)
         return claim
+
+    def representative(self, claim: Claim) -> str | None:
+        """The first declared claim checking the same property (the same statement in several worksheets)."""
+        prop = property_of(claim)
+        return None if prop is None else self.first_with_property.get(prop)
 
     @contextmanager
     def scratch(self) -> Iterator[Registry]:
         """Declarations inside the block go to an empty registry, restored afterwards (for tests)."""
-        saved = self.claims, self.load_errors
-        self.claims, self.load_errors = {}, {}
+        saved = self.claims, self.load_errors, self.first_with_property
+        self.claims, self.load_errors, self.first_with_property = {}, {}, {}
         try:
             yield self
         finally:
-            self.claims, self.load_errors = saved
+            self.claims, self.load_errors, self.first_with_property = saved
 
     def validate(self) -> None:
         """Cross-claim checks (errata point at existing corrections); run once after loading."""
@@ -127,6 +137,17 @@ class Registry:
                     f"erratum.corrected_by '{target.id}' is pinned '{target.expected}'; a "
                     "correction must hold"
                 )
+
+
+def property_of(claim: Claim) -> tuple[Any, ...] | None:
+    """What a claim checks, independent of its wording: claims with equal values share one check.
+
+    Remarks (not-checkable) check nothing and share nothing.
+    """
+    if claim.kind == "not-checkable":
+        return None
+    steps = tuple((s.value, s.relation) for s in claim.steps)
+    return (claim.kind, claim.check, claim.cases, claim.instances, claim.domain, steps)
 
 
 REGISTRY = Registry()

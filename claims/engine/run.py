@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from claims.engine import relations as R
-from claims.engine.declare import POSITIVE, REGISTRY, Claim
+from claims.engine.declare import POSITIVE, REGISTRY, Claim, property_of
 from claims.engine.instances import Instance, as_batch, build_batch, lift, pick, roundings, to_plain
 from claims.engine.profiles import CONFIRM_DPS, DEEP_DPS, HIGH_DPS, Profile
 from models.ops import F64, MP
@@ -389,9 +389,8 @@ _checked: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
 def property_key(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> tuple[Any, ...]:
-    """Claims with this key check the identical property (one statement made in several worksheets)."""
-    steps = tuple((s.value, s.relation) for s in claim.steps)
-    return (claim.kind, claim.check, claim.cases, claim.instances, claim.domain, steps, repr(overrides), profile)
+    """Runs with this key check the identical property under the same profile and overrides."""
+    return (property_of(claim), repr(overrides), profile)
 
 
 def _reused(claim: Claim, found: dict[str, Any]) -> dict[str, Any]:
@@ -400,14 +399,6 @@ def _reused(claim: Claim, found: dict[str, Any]) -> dict[str, Any]:
     if found.get("steps"):
         out["steps"] = [{**s, "expression": own.expression} for s, own in zip(found["steps"], claim.steps, strict=True)]
     return out
-
-
-def _representative(key: tuple[Any, ...], profile: Profile, overrides: dict[str, Any]) -> str | None:
-    """The first registered claim with this property (stable, whichever ran first in a worker)."""
-    for other in REGISTRY.claims.values():
-        if not other.problems and property_key(other, profile, overrides) == key:
-            return other.id
-    return None
 
 
 def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -424,14 +415,14 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
     try:
         if claim.problems:
             raise _Malformed("; ".join(claim.problems))
-        shareable = claim.kind != "not-checkable" and profile.derandomize
+        shareable = property_of(claim) is not None and profile.derandomize
         if shareable and key in _checked:
             record.update(_reused(claim, _checked[key]))
         else:
             with time_limit(profile.time_limit_s):
                 record.update(_verdict(claim, profile, overrides))
             _checked[key] = {k: record[k] for k in VERDICT_FIELDS if k in record}
-        shared = _representative(key, profile, overrides) if shareable else None
+        shared = REGISTRY.representative(claim) if shareable else None
         if shared not in (None, claim.id):
             record["evidence"] = {**record["evidence"], "same_property_as": shared}
     except _Malformed as exc:
