@@ -16,7 +16,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from claims.engine import equal, exact, is_true
+from claims.engine import exact, is_true
 from claims.strategies import grid, normal
 from models import fcnet
 from models.ops import MP, Float64
@@ -97,14 +97,6 @@ def row(u: Any) -> Any:
 def as_vector(s: Any) -> Any:
     """A per-instance scalar (one mpf in the twin) as a vector of length 1."""
     return np.asarray(s)[..., None]
-
-
-def same(prev: Any, cur: Any, ops: Any) -> Any:
-    """This line has the previous line's shape (a row is not a column) and its value."""
-    if np.shape(prev) != np.shape(cur):
-        shapes = {"previous line": list(np.shape(prev)), "this line": list(np.shape(cur))}
-        return is_true(exact(False), show=shapes)
-    return equal(cur, prev)
 
 
 def has_shape(value: Any, stated: tuple[int, ...], name: str) -> Any:

@@ -25,11 +25,10 @@ from claims._walkthrough_common import (
     own_row_derivative,
     row,
     row_chain,
-    same,
     sigmoid,
     walk,
 )
-from claims.engine import Mutant, Step, derivation, equal, forall, is_true, lt, not_checkable, st
+from claims.engine import Mutant, Step, derivation, equal, equal_array, forall, is_true, lt, not_checkable, st
 from claims.strategies import normal, widths
 from claims.worksheets import WS001
 from models import fcnet
@@ -86,7 +85,7 @@ def chain_dl_dh(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     J = jacobians_e(v, ops)
     product = J["dl/dz"] @ J["db/dh"] if drop_activation else J["dl/dz"] @ J["dz/db"] @ J["db/dh"]
     return {
-        "equals the derivative dl/dh": same(J["dl/dh"], product, ops),
+        "equals the derivative dl/dh": equal_array(product, J["dl/dh"], ops, ("chain product", "derivative")),
         "equals the backward's dl/dh": equal(product, row(walk(v, ops).grads.dX[1])),
     }
 
@@ -105,7 +104,7 @@ def chain_dl_dh(v: Any, ops: Any, drop_activation: bool = False) -> Any:
 )
 def dz_db(v: Any, ops: Any, wrong_diagonal: bool = False) -> Any:
     w = walk(v, ops)
-    return same(jacobian(sigmoid, w.b, ops), ops.diag(w.z) if wrong_diagonal else w.omega, ops)
+    return equal_array(ops.diag(w.z) if wrong_diagonal else w.omega, jacobian(sigmoid, w.b, ops), ops, ("stated", "derivative"))
 
 
 @forall(
@@ -121,7 +120,7 @@ def dz_db(v: Any, ops: Any, wrong_diagonal: bool = False) -> Any:
 )
 def db_dh(v: Any, ops: Any, transpose: bool = False) -> Any:
     J = jacobian(lambda u, o: o.matvec(v.W, u), walk(v, ops).h, ops)
-    return same(J, ops.T(v.W) if transpose else v.W, ops)
+    return equal_array(ops.T(v.W) if transpose else v.W, J, ops, ("stated", "derivative"))
 
 
 def _grad_h_formula(v: Any, ops: Any, with_omega: bool = True) -> Any:
@@ -147,9 +146,8 @@ derivation(
         Step(
             f"$({d(ELL, 'z')}\\,\\Omega\\,W)^\\top$",
             lambda v, ops: ops.T(row(walk(v, ops).gz) @ walk(v, ops).omega @ v.W),
-            same,
-        ),
-        Step("$W^\\top\\, \\Omega\\, \\nabla_z \\ell$", _grad_h_formula, same),
+                ),
+        Step("$W^\\top\\, \\Omega\\, \\nabla_z \\ell$", _grad_h_formula, "same-shape"),
     ],
     mutant=Mutant(
         "Omega left out: W^T grad_z l", step=2, value=lambda v, ops: _grad_h_formula(v, ops, with_omega=False)
@@ -251,8 +249,8 @@ derivation(
     instances=one_hidden_layer,
     steps=[
         Step("$\\nabla_{v_j}\\ell$ (backward)", lambda v, ops: col(walk(v, ops).grads.dWs[0])),
-        Step(f"$({d(ELL, 'h_j')} h_j(1 - h_j) x^\\top)^\\top$", _grad_vj_transposed_derivative, same),
-        Step("$x\\, h_j(1 - h_j)\\, \\nabla_{h_j}\\ell$", _grad_vj_formula, same),
+        Step(f"$({d(ELL, 'h_j')} h_j(1 - h_j) x^\\top)^\\top$", _grad_vj_transposed_derivative, "same-shape"),
+        Step("$x\\, h_j(1 - h_j)\\, \\nabla_{h_j}\\ell$", _grad_vj_formula, "same-shape"),
     ],
     mutant=Mutant(
         "the derivative written at the pre-activation: a_j(1 - a_j)",
@@ -285,8 +283,8 @@ derivation(
     instances=one_hidden_layer,
     steps=[
         Step("$\\nabla_V \\ell$ (backward)", lambda v, ops: walk(v, ops).grads.dWs[0]),
-        Step("rows $(\\nabla_{v_j}\\ell)^\\top$", lambda v, ops: ops.T(_grad_vj_formula(v, ops))[..., 0, :], same),
-        Step("$\\Lambda\\, \\nabla_h\\ell\\, x^\\top$", _lambda_grad_h_x_t, same),
+        Step("rows $(\\nabla_{v_j}\\ell)^\\top$", lambda v, ops: ops.T(_grad_vj_formula(v, ops))[..., 0, :], "same-shape"),
+        Step("$\\Lambda\\, \\nabla_h\\ell\\, x^\\top$", _lambda_grad_h_x_t, "same-shape"),
     ],
     mutant=Mutant(
         "transposed: x grad_h l^T Lambda", step=2, value=lambda v, ops: _lambda_grad_h_x_t(v, ops, transposed=True)

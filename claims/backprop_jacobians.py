@@ -20,6 +20,7 @@ from claims.engine import (
     Step,
     derivation,
     equal,
+    equal_array,
     exact,
     exhaustive,
     forall,
@@ -119,13 +120,6 @@ def shape_mismatch(stated: tuple, true: tuple, names: tuple[str, str] = ("stated
     return is_true(exact(False), show={f"{names[0]} shape": list(stated), f"{names[1]} shape": list(true)})
 
 
-def same_matrix(stated: Array, true: Array, names: tuple[str, str] = ("stated", "true")) -> Relation:
-    """stated == true as matrices: same (rows, columns), then every entry equal."""
-    if stated.shape[-2:] != true.shape[-2:]:
-        return shape_mismatch(stated.shape[-2:], true.shape[-2:], names)
-    return equal(stated, true)
-
-
 def same_matrix_checks(stated: Array, true: Array) -> dict[str, Relation]:
     """Shape and entries as two labelled sub-checks (entries only when the shapes agree)."""
     shape_ok = stated.shape[-2:] == true.shape[-2:]
@@ -138,11 +132,6 @@ def same_matrix_checks(stated: Array, true: Array) -> dict[str, Relation]:
 def same_shape(stated: tuple, true: tuple) -> Relation:
     """A shape statement: the stated (rows, columns) are the true ones."""
     return is_true(exact(tuple(stated) == tuple(true)), show={"stated shape": list(stated), "true shape": list(true)})
-
-
-def matrix_step(prev: Array, cur: Array, ops: Any) -> Relation:
-    """A derivation line equal to the previous one as a matrix (shape, then entries)."""
-    return same_matrix(cur, prev, ("this line", "previous line"))
 
 
 # ---------------------------------------------------------------- E and dE/dy_hat
@@ -531,7 +520,7 @@ def chain_checks(v: Any, ops: Any, name: str, wrong: dict[str, Array] | None = N
     conforms, product, shapes = multiply(factors)
     if not conforms:
         return {"factors conform": is_true(exact(False), show={"factor shapes": shapes})}
-    return {"factors conform": is_true(exact(True)), "product equals gradient": same_matrix(product, true_gradient_row(v, ops, name))}
+    return {"factors conform": is_true(exact(True)), "product equals gradient": equal_array(product, true_gradient_row(v, ops, name), ops)}
 
 
 CHAIN_FORMALISATION = (

@@ -27,7 +27,6 @@ from claims._walkthrough_common import (
     own_row_derivative,
     row,
     row_chain,
-    same,
     sigmoid,
     walk,
 )
@@ -110,9 +109,9 @@ derivation(
     instances=three_maps,
     steps=[
         Step("$\\nabla_x f(g(h(x)))$ (complex-step derivative)", _true_grad3),
-        Step(f"$({d('f', 'g')}{d('g', 'h')}{d('h', 'x')})^\\top$", _transposed_product, same),
-        Step(f"$({d('h', 'x')})^\\top({d('g', 'h')})^\\top({d('f', 'g')})^\\top$", _product_of_transposes, same),
-        Step("$\\nabla_x h\\,\\nabla_h g\\,\\nabla_g f$", _product_of_gradients, same),
+        Step(f"$({d('f', 'g')}{d('g', 'h')}{d('h', 'x')})^\\top$", _transposed_product, "same-shape"),
+        Step(f"$({d('h', 'x')})^\\top({d('g', 'h')})^\\top({d('f', 'g')})^\\top$", _product_of_transposes, "same-shape"),
+        Step("$\\nabla_x h\\,\\nabla_h g\\,\\nabla_g f$", _product_of_gradients, "same-shape"),
     ],
     mutant=Mutant(
         "outer transpose dropped: the derivative row taken for the gradient",
@@ -168,8 +167,8 @@ derivation(
     instances=two_maps,
     steps=[
         Step("$\\nabla_x f(g(x))$ (complex-step derivative)", _true_grad2),
-        Step(f"$\\sum_j ({d('f', 'g_j')}{d('g_j', 'x')})^\\top$", _sum_of_transposed_terms, same),
-        Step("$\\sum_j \\nabla_x g_j\\,\\nabla_{g_j} f$", _sum_of_gradient_terms, same),
+        Step(f"$\\sum_j ({d('f', 'g_j')}{d('g_j', 'x')})^\\top$", _sum_of_transposed_terms, "same-shape"),
+        Step("$\\sum_j \\nabla_x g_j\\,\\nabla_{g_j} f$", _sum_of_gradient_terms, "same-shape"),
     ],
     mutant=Mutant(
         "only the j = 1 path: the sum over the components of g dropped",
@@ -341,8 +340,8 @@ derivation(
         Step(
             "$s'(b_j)$ (complex-step derivative)", lambda v, ops: elementwise_derivative(sigmoid, walk(v, ops).b, ops)
         ),
-        Step("$s(b_j)(1 - s(b_j))$", _s_times_one_minus_s, same),
-        Step("$z_j(1 - z_j)$", lambda v, ops: walk(v, ops).z * (1 - walk(v, ops).z), same),
+        Step("$s(b_j)(1 - s(b_j))$", _s_times_one_minus_s, "same-shape"),
+        Step("$z_j(1 - z_j)$", lambda v, ops: walk(v, ops).z * (1 - walk(v, ops).z), "same-shape"),
     ],
     mutant=Mutant(
         "the tanh form 1 - s(b_j)^2", step=1, value=lambda v, ops: _s_times_one_minus_s(v, ops, tanh_form=True)
@@ -396,8 +395,8 @@ derivation(
     instances=one_hidden_layer,
     steps=[
         Step("$\\nabla_{w_j}\\ell$ (backward)", lambda v, ops: col(walk(v, ops).grads.dWs[1])),
-        Step(f"$({d(ELL, 'z_j')} s(b_j)(1 - s(b_j)) h^\\top)^\\top$", _grad_wj_transposed_derivative, same),
-        Step("$h\\, s(b_j)(1 - s(b_j))\\, \\nabla_{z_j}\\ell$", _grad_wj_formula, same),
+        Step(f"$({d(ELL, 'z_j')} s(b_j)(1 - s(b_j)) h^\\top)^\\top$", _grad_wj_transposed_derivative, "same-shape"),
+        Step("$h\\, s(b_j)(1 - s(b_j))\\, \\nabla_{z_j}\\ell$", _grad_wj_formula, "same-shape"),
     ],
     mutant=Mutant(
         "the sigmoid derivative s(b_j)(1 - s(b_j)) left out",
@@ -433,8 +432,8 @@ derivation(
     instances=one_hidden_layer,
     steps=[
         Step("$\\nabla_W \\ell$ (backward)", lambda v, ops: walk(v, ops).grads.dWs[1]),
-        Step(f"rows ${d(ELL, 'z_j')} z_j(1 - z_j) h^\\top$", _grad_w_stacked_rows, same),
-        Step("$\\Omega\\, \\nabla_z\\ell\\, h^\\top$", _omega_grad_z_h_t, same),
+        Step(f"rows ${d(ELL, 'z_j')} z_j(1 - z_j) h^\\top$", _grad_w_stacked_rows, "same-shape"),
+        Step("$\\Omega\\, \\nabla_z\\ell\\, h^\\top$", _omega_grad_z_h_t, "same-shape"),
     ],
     mutant=Mutant(
         "transposed: h grad_z l^T Omega", step=2, value=lambda v, ops: _omega_grad_z_h_t(v, ops, transposed=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable
+from claims.engine import Erratum, Mutant, Step, derivation, equal, equal_array, exact, forall, is_true, not_checkable
 from claims.strategies import grid, normal
 from claims.worksheets import WS002
 from models import skip_connection as sc
@@ -102,13 +102,11 @@ def components(f: Callable[[int], Any], count: int) -> Any:
     return np.stack([f(i) for i in range(count)], axis=-1)
 
 
-def agree(stated: Any, truth: Any) -> Any:
+def agree(stated: Any, truth: Any, ops: Any) -> Any:
     """Same shape and same entries; a misfit or a shape difference is a refutation showing the shapes."""
     if bad := _misfit(stated, truth):
         return is_true(exact(False), show={"shapes": bad.why})
-    if np.shape(stated) != np.shape(truth):
-        return is_true(exact(False), show={"shapes": f"stated {np.shape(stated)} but true {np.shape(truth)}"})
-    return equal(stated, truth)
+    return equal_array(stated, truth, ops)
 
 
 def fits(stated: Any, truth: Any) -> Any:
@@ -120,7 +118,7 @@ def fits(stated: Any, truth: Any) -> Any:
 
 def same_shape_and_value(prev: Any, cur: Any, ops: Any) -> Any:
     """A derivation line equals the line before it, shape included."""
-    return agree(cur, prev)
+    return agree(cur, prev, ops)
 
 
 def line(expression: str, value: Callable[..., Any]) -> Step:
@@ -201,7 +199,7 @@ def _recursion(v: Any, ops: Any, L_bar: Any) -> Any:
     )
 )
 def seed_is_one(v: Any, ops: Any, seed: float = 1.0) -> Any:
-    return agree(_recursion(v, ops, seed), _bar(v, ops).x_bar)
+    return agree(_recursion(v, ops, seed), _bar(v, ops).x_bar, ops)
 
 
 @forall(
@@ -291,7 +289,7 @@ derivation(
 )
 def y_bar_result(v: Any, ops: Any, sign: int = 1) -> Any:
     S_bar, y, s = _y_bar_lines(v, ops)
-    return agree(scaled(S_bar, sign * (y - s)), _bar(v, ops).y_bar)
+    return agree(scaled(S_bar, sign * (y - s)), _bar(v, ops).y_bar, ops)
 
 
 # ---------------------------------------------------------------- Problem 4(2) ④: h_bar
@@ -389,7 +387,7 @@ def h_bar_boxed_line_fits(v: Any, ops: Any) -> Any:
 )
 def h_bar_result(v: Any, ops: Any, transpose: bool = False) -> Any:
     W2 = ops.T(v.W2) if transpose else v.W2
-    return agree(_h_line(v, ops, v.r, "r", W2, "W2"), _bar(v, ops).h_bar)
+    return agree(_h_line(v, ops, v.r, "r", W2, "W2"), _bar(v, ops).h_bar, ops)
 
 
 # ---------------------------------------------------------------- Problem 4(2) ②: z_bar
@@ -473,8 +471,8 @@ derivation(
 def jacobian_is_diagonal(v: Any, ops: Any, full: bool = False) -> Any:
     M = _every_row_sigma_prime(v, ops) if full else ops.diag(_sigma_prime(v, ops))
     return {
-        "dh/dz = the stated matrix": agree(M, _loc(v, ops).dh_dz),
-        "z_bar = (stated matrix)^T h_bar": agree(mT_v(M, _h_bar(v, ops), ops, "M^T h_bar"), _bar(v, ops).z_bar),
+        "dh/dz = the stated matrix": agree(M, _loc(v, ops).dh_dz, ops),
+        "z_bar = (stated matrix)^T h_bar": agree(mT_v(M, _h_bar(v, ops), ops, "M^T h_bar"), _bar(v, ops).z_bar, ops),
     }
 
 
@@ -490,7 +488,7 @@ def jacobian_is_diagonal(v: Any, ops: Any, full: bool = False) -> Any:
 )
 def z_bar_result(v: Any, ops: Any, use_sigma: bool = False) -> Any:
     slope = _fwd(v, ops).h if use_sigma else _sigma_prime(v, ops)
-    return agree(_h_bar(v, ops) * slope, _bar(v, ops).z_bar)
+    return agree(_h_bar(v, ops) * slope, _bar(v, ops).z_bar, ops)
 
 
 # ---------------------------------------------------------------- Problem 4(2) ③: x_bar
@@ -581,7 +579,7 @@ def x_bar_through_z_and_y(v: Any, ops: Any, skip_path: bool = True) -> Any:
     stated = mT_v(loc.dz_dx, bar.z_bar, ops, "(dz/dx)^T z_bar")
     if skip_path:
         stated = plus(stated, mT_v(loc.dy_dx, bar.y_bar, ops, "(dy/dx)^T y_bar"), "(dz/dx)^T z_bar + (dy/dx)^T y_bar")
-    return agree(stated, bar.x_bar)
+    return agree(stated, bar.x_bar, ops)
 
 
 @forall(
@@ -597,4 +595,4 @@ def x_bar_through_z_and_y(v: Any, ops: Any, skip_path: bool = True) -> Any:
 def x_bar_result(v: Any, ops: Any, transpose: bool = False) -> Any:
     W1 = ops.T(v.W1) if transpose else v.W1
     bar = _bar(v, ops)
-    return agree(plus(mT_v(W1, bar.z_bar, ops, "W1^T z_bar"), bar.y_bar, "W1^T z_bar + y_bar"), bar.x_bar)
+    return agree(plus(mT_v(W1, bar.z_bar, ops, "W1^T z_bar"), bar.y_bar, "W1^T z_bar + y_bar"), bar.x_bar, ops)

@@ -212,10 +212,29 @@ def test_a_hanging_check_is_an_error_after_the_time_limit():
     assert record["verdict"] == "error" and "limit" in record["message"]
 
 
-def test_a_precision_unstable_difference_is_an_error_not_a_verdict():
-    # A difference of exactly 10^-30 is below float64 and straddles what 60 digits can call equal.
-    record = check(_claim(lambda v, ops: equal(v.x + ops.asarray(1e-30) * 0 + (1e-30 if ops.name == "mpmath" else 0), v.x)))
-    assert record["verdict"] in ("error", "refuted")
+def test_a_difference_too_small_for_60_digits_is_settled_higher_up_the_ladder():
+    # A true difference of 1e-30: invisible to float64, undecided at 60 digits, confirmed above.
+    tiny = lambda ops: 1e-30 if ops.name == "mpmath" else 0.0  # noqa: E731
+    record = check(_claim(lambda v, ops: equal(v.x + tiny(ops), v.x), cases=st.fixed_dictionaries({"x": st.floats(1, 2)})))
+    assert record["verdict"] == "refuted"
+
+
+def test_a_difference_that_moves_with_precision_is_an_error_not_a_verdict():
+    # 10^(-dps/2) sits between "equal" and "different" at every precision on the ladder.
+    import mpmath
+
+    drift = lambda ops: mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)) if ops.name == "mpmath" else 0.0  # noqa: E731
+    record = check(_claim(lambda v, ops: equal(v.x + drift(ops), v.x), cases=st.fixed_dictionaries({"x": st.floats(1, 2)})))
+    assert record["verdict"] == "error" and "moves with precision" in record["message"]
+
+
+def test_equal_array_refutes_a_row_for_a_column_and_shows_both_shapes():
+    from claims.engine import equal_array
+
+    record = check(_claim(lambda v, ops: equal_array(np.stack([v.x, v.x], -1)[..., None, :], np.stack([v.x, v.x], -1)[..., None], ops)))
+    assert record["verdict"] == "refuted"
+    assert record["counterexample"]["values"]["stated shape"] == [1, 2]
+    assert check(_claim(lambda v, ops: equal_array(v.x * 2, v.x + v.x, ops)))["verdict"] == "holds"
 
 
 def test_derivation_of_conditions_keeps_close_calls_for_the_twin():

@@ -11,11 +11,25 @@ from typing import Any
 from hypothesis import strategies as st
 
 from claims.engine.declare import REGISTRY, Claim, Erratum, Mutant, Step, declare
-from claims.engine.relations import Cmp, all_equal, at_most, differ, equal, exact, ge, gt, is_true, le, less, lt
+from claims.engine.relations import (
+    Cmp,
+    all_equal,
+    at_most,
+    differ,
+    equal,
+    equal_array,
+    exact,
+    ge,
+    gt,
+    is_true,
+    le,
+    less,
+    lt,
+)
 
 __all__ = [
     "REGISTRY", "Claim", "Cmp", "Erratum", "Mutant", "Step", "all_equal", "at_most", "derivation",
-    "differ", "equal", "exact", "exhaustive", "exists", "forall", "ge", "gt", "is_true", "le", "less", "lt",
+    "differ", "equal", "equal_array", "exact", "exhaustive", "exists", "forall", "ge", "gt", "is_true", "le", "less", "lt",
     "not_checkable", "st",
 ]
 

@@ -146,6 +146,18 @@ def ge(x: Any, y: Any) -> Cmp:
     return _compare(x, y, ">=")
 
 
+def equal_array(lhs: Any, rhs: Any, ops: Any, names: tuple[str, str] = ("stated", "true")) -> Relation:
+    """lhs == rhs as arrays: the same shape first (a row is not a column, no broadcasting), then every entry.
+
+    A shape mismatch is a refutation that shows both shapes. In float64 the leading batch axis,
+    which every value computed from the instances carries, is not part of the shape compared.
+    """
+    shapes = [np.shape(x)[1:] if ops.name == "float64" else np.shape(x) for x in (lhs, rhs)]
+    if shapes[0] != shapes[1]:
+        return is_true(exact(False), show={f"{names[0]} shape": list(shapes[0]), f"{names[1]} shape": list(shapes[1])})
+    return equal(lhs, rhs)
+
+
 def all_equal(x: Any, axis: int = -1) -> Relation:
     """All entries of x along one axis are equal to each other (a symmetry)."""
     arr = np.asarray(x)

@@ -226,6 +226,8 @@ def derivation_check(claim: Claim) -> Any:
             prev, cur, rel = values[k - 1], values[k], claim.steps[k].relation
             if rel == "=":
                 out[f"step {k}"] = R.equal(cur, prev)
+            elif rel == "same-shape":
+                out[f"step {k}"] = R.equal_array(cur, prev, ops, ("this line", "previous line"))
             elif rel in ("<=>", "=>"):
                 # Lines that are conditions; Cmp lines keep their margins so close calls reach the twin.
                 p, c = _as_cmp(prev), _as_cmp(cur)
