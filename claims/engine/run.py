@@ -239,9 +239,11 @@ def derivation_check(claim: Claim) -> Any:
     return check
 
 
-def run_derivation(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> tuple[Tally, dict[str, dict[str, Any]]]:
-    """Check every step on the same examples; remember the first confirmed failure of each step."""
-    stepped = Claim(**{**claim.__dict__, "check": derivation_check(claim)})
+def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: dict[str, Any]) -> tuple[Tally, dict[str, dict[str, Any]]]:
+    """Check every step (``stepped``: the claim with its steps as relations) on the same examples.
+
+    Remembers the first confirmed failure of each step.
+    """
     tally, broken = Tally(), {}
     strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
 
@@ -492,10 +494,10 @@ def _verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[
 
 
 def _derivation_verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[str, Any]:
-    tally, broken = run_derivation(claim, profile, overrides)
+    stepped = Claim(**{**claim.__dict__, "check": derivation_check(claim)})
+    tally, broken = run_derivation(claim, stepped, profile, overrides)
     if tally.crash:
         return {"verdict": "error", "message": f"claim '{claim.id}' crashed in a step: {tally.crash}", "evidence": _evidence(tally, "none")}
-    stepped = Claim(**{**claim.__dict__, "check": derivation_check(claim)})
     steps = [{"expression": claim.steps[0].expression, "relation": None, "verdict": "start"}]
     for k, step in enumerate(claim.steps[1:], start=1):
         label = f"step {k}"
