@@ -146,7 +146,8 @@ derivation(
         Step(
             f"$({d(ELL, 'z')}\\,\\Omega\\,W)^\\top$",
             lambda v, ops: ops.T(row(walk(v, ops).gz) @ walk(v, ops).omega @ v.W),
-                ),
+            "same-shape",
+        ),
         Step("$W^\\top\\, \\Omega\\, \\nabla_z \\ell$", _grad_h_formula, "same-shape"),
     ],
     mutant=Mutant(
