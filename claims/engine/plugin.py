@@ -7,10 +7,15 @@ accounts for every collected claim: one without a result (a crashed worker) beco
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import platform
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,10 @@ from claims.engine.run import is_positive, property_key, reproduce_command, run_
 NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
 RESULT_KEY = "claim_result"
 LOAD_ERROR_PREFIX = "module-failed-to-load:"
+# Exit status when the run finished but reports/ could not be written (pytest uses 0-5).
+REPORTS_NOT_WRITTEN = 6
+# Seconds a claim item may run past its profile's own time limit before its process is killed.
+DEADLINE_GRACE_S = 60
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--claims-report", default=None, metavar="DIR",
                     help="where to write the reports (default: reports/ for a full run, reports/partial/ otherwise)")
     group.addoption("--no-claims-report", action="store_true", help="write no reports")
+    group.addoption("--claims-hard-deadline", type=float, default=None, metavar="SECONDS",
+                    help=f"kill a claim's process after SECONDS (default: the profile's time limit + {DEADLINE_GRACE_S} s)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,6 +56,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config._claims_results = {}
     config._claims_collected = set()
+    config._claims_deadline = config.getoption("--claims-hard-deadline") or config._claims_profile.time_limit_s + DEADLINE_GRACE_S
+    workerinput = getattr(config, "workerinput", None)
+    config._claims_dumps = workerinput["claims_dumps"] if workerinput else tempfile.mkdtemp(prefix="claims-deadline-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and hasattr(config, "_claims_dumps"):
+        shutil.rmtree(config._claims_dumps, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each xdist worker where to leave the stack of a claim stopped by the hard deadline."""
+    node.workerinput["claims_dumps"] = node.config._claims_dumps
 
 
 EMPTY = "catalogue-is-empty"
@@ -79,6 +104,76 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
         key = property_key(claim, config._claims_profile, {})
         item.add_marker(pytest.mark.xdist_group(groups.setdefault(key, claim.id)))
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` that survives a crashed worker (see CrashSafeLoadGroupScheduling)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return _crash_safe_loadgroup()(config, log)
+
+
+def _crash_safe_loadgroup() -> type:
+    """The scheduler class, built on first use so that the plugin also loads without xdist."""
+    from xdist.scheduler import LoadGroupScheduling
+
+    class CrashSafeLoadGroupScheduling(LoadGroupScheduling):
+        """xdist's loadgroup scheduler, except that a dead worker's finished work is not queued again.
+
+        pytest-xdist 3.8.0 re-queues a dead worker's whole workload, its crashed test and its
+        completed groups included; the replacement worker gets a group with nothing left to run,
+        never reports back, is never given more work, and the run waits forever.
+        """
+
+        def remove_node(self, node: Any) -> str | None:
+            workload = self.assigned_work.get(node, {})
+            crashed = next((nid for unit in workload.values() for nid, done in unit.items() if not done), None)
+            if crashed is None:
+                return super().remove_node(node)
+            del self.assigned_work[node]
+            next(unit for unit in workload.values() if crashed in unit)[crashed] = True  # xdist reports it failed
+            self.workqueue.update({scope: unit for scope, unit in workload.items() if not all(unit.values())})
+            for other in self.assigned_work:
+                self._reschedule(other)
+            return crashed
+
+    return CrashSafeLoadGroupScheduling
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Run a claim under a hard deadline: a check that ignores the engine's time limit is killed."""
+    if not NODE.search(item.nodeid):
+        return (yield)
+    with _hard_deadline(item.config):
+        return (yield)
+
+
+@contextmanager
+def _hard_deadline(config: pytest.Config) -> Iterator[None]:
+    """faulthandler's watchdog thread needs no GIL, so it stops even a check stuck in C code.
+
+    On an xdist worker the stack goes to a file the controller reads into the error record
+    (the worker is replaced and the claim is an ``error``); a serial run exits with status 1.
+    """
+    faulthandler.dump_traceback_later(config._claims_deadline, exit=True, file=_dump_file(config))
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def _dump_file(config: pytest.Config) -> Any:
+    if not hasattr(config, "_claims_dump_file"):
+        worker = getattr(config, "workerinput", {}).get("workerid")
+        # Serial: a copy of the real stderr, taken outside pytest's output capture.
+        config._claims_dump_file = open(_dump_path(config, worker), "w") if worker else os.fdopen(os.dup(2), "w")
+    return config._claims_dump_file
+
+
+def _dump_path(config: pytest.Config, worker: str) -> Path:
+    return Path(config._claims_dumps) / f"{worker}.txt"
 
 
 def pytest_report_collectionfinish(config: pytest.Config, start_path: Path, items: list[pytest.Item]) -> list[str]:
@@ -173,8 +268,22 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed and match["id"] not in results:
         # No record attached: the item crashed outside the engine (setup error, worker crash).
         claim = claims.load().claims.get(match["id"])
-        text = str(report.longrepr)[-1500:] if report.longrepr else "no output"
-        results[match["id"]] = error_record(match["id"], f"the check did not report a result ({report.when}): {text}", claim)
+        results[match["id"]] = error_record(match["id"], _no_result_message(config, report), claim)
+
+
+def _no_result_message(config: pytest.Config, report: pytest.TestReport) -> str:
+    """Why a claim has no result: killed at the hard deadline (its stack), or a crash."""
+    worker = getattr(getattr(report, "node", None), "gateway", None)
+    dump = _dump_path(config, worker.id) if worker else None
+    stack = dump.read_text(errors="replace").strip() if dump and dump.exists() else ""
+    if stack:
+        innermost = "\n".join(stack.splitlines()[:12])  # faulthandler prints the innermost frame first
+        return (f"the check ran past the hard deadline of {config._claims_deadline:.0f} s (its time limit did not stop it), "
+                f"so its worker was killed; where it was stuck:\n{innermost}")
+    text = str(report.longrepr)[-1500:] if report.longrepr else "no output"
+    if worker and report.when == "???":  # xdist's report for a test whose worker died
+        return f"the check did not report a result: its worker process crashed (exited or was killed): {text}"
+    return f"the check did not report a result ({report.when}): {text}"
 
 
 _CONFIG: dict[str, Any] = {}
