@@ -24,7 +24,7 @@ import pytest
 
 import claims
 from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
-from claims.engine.render import render, summary, write_whole
+from claims.engine.render import ReportWriteError, render, summary, write_whole
 from claims.engine.run import is_positive, property_key, reproduce_command, run_claim
 
 NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
@@ -295,38 +295,68 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the reports of a run that checked every claim it collected; anything less writes nothing."""
     config = session.config
-    if hasattr(config, "workerinput") or not config._claims_collected:
-        return  # workers report through the controller; runs without claims write nothing
-    if exitstatus == pytest.ExitCode.INTERRUPTED or config.getoption("--no-claims-report"):
-        return  # reports are written whole or not at all
-    results = config._claims_results
-    registry = claims.load()
-    for claim_id in sorted(config._claims_collected - set(results)):
-        results[claim_id] = error_record(claim_id, "collected but never reported: its worker crashed or the run stopped first", registry.claims.get(claim_id))
+    if hasattr(config, "workerinput") or not config._claims_collected or config.option.collectonly:
+        return  # workers report through the controller; collecting alone checks nothing
+    if config.getoption("--no-claims-report"):
+        return
+    stopped = _stopped_early(session, exitstatus)
+    if stopped:
+        config._claims_outcome = f"reports not written: {stopped}"
+        _fail(session)
+        return
+    records = _records(config)
     full = config._claims_collected >= set(all_claim_ids())
     target = config.getoption("--claims-report") or ("reports" if full else os.path.join("reports", "partial"))
-    order = {cid: i for i, cid in enumerate(all_claim_ids())}
-    records = sorted(results.values(), key=lambda r: order.get(r["id"], len(order)))
-    root = Path(str(config.rootpath))
+    config._claims_summary = summary(records)
     from claims.worksheets import WORKSHEETS
 
-    write_whole(root / target, render(records, _meta(config), WORKSHEETS))
-    config._claims_written = (target, summary(records), full)
-    if summary(records)["gate"] == "fail" and session.exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a claim that never reported fails the gate
+    try:
+        write_whole(Path(str(config.rootpath)) / target, render(records, _meta(config), WORKSHEETS))
+    except ReportWriteError as exc:
+        config._claims_outcome = f"error: {exc}"
+        session.exitstatus = REPORTS_NOT_WRITTEN
+        return
+    scope = "full catalogue" if full else "partial selection"
+    config._claims_outcome = f"reports written to {target}/ ({scope}, profile {config._claims_profile.name})"
+    if config._claims_summary["gate"] == "fail":
+        _fail(session)
+
+
+def _stopped_early(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why this run's results are not a complete account of what it collected, if they are not."""
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        name = exitstatus.name.lower().replace("_", " ") if isinstance(exitstatus, pytest.ExitCode) else exitstatus
+        return f"the run ended early ({name})"
+    if session.shouldstop or session.shouldfail:
+        return f"the run stopped early ({session.shouldstop or session.shouldfail})"
+    missing = session.config._claims_collected - set(session.config._claims_results)
+    if missing:
+        return f"{len(missing)} collected claim(s) never reported, e.g. {min(missing)}: the run stopped before checking them"
+    return None
+
+
+def _records(config: pytest.Config) -> list[dict[str, Any]]:
+    order = {cid: i for i, cid in enumerate(all_claim_ids())}
+    return sorted(config._claims_results.values(), key=lambda r: order.get(r["id"], len(order)))
+
+
+def _fail(session: pytest.Session) -> None:
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # e.g. a claim whose worker never reported
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    written = getattr(config, "_claims_written", None)
-    if not written:
+    outcome = getattr(config, "_claims_outcome", None)
+    if not outcome:
         return
-    target, s, full = written
-    counts = ", ".join(f"{s[v]} {v}" for v in ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "error") if s[v])
     terminalreporter.write_sep("-", "worksheet claims")
-    terminalreporter.write_line(f"{s['claims']} claims: {counts}; {s['errata']} pinned errata; gate {s['gate']}")
-    scope = "full catalogue" if full else "partial selection"
-    terminalreporter.write_line(f"reports written to {target}/ ({scope}, profile {config._claims_profile.name})")
+    s = getattr(config, "_claims_summary", None)
+    if s:
+        counts = ", ".join(f"{s[v]} {v}" for v in ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "error") if s[v])
+        terminalreporter.write_line(f"{s['claims']} claims: {counts}; {s['errata']} pinned errata; gate {s['gate']}")
+    terminalreporter.write_line(outcome, red=not outcome.startswith("reports written"))
 
 
 def _meta(config: pytest.Config) -> dict[str, Any]:

@@ -6,12 +6,19 @@ the ``timings`` map of claims.json, so the pages stay identical between runs of 
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import functools
 import json
 import os
 import re
 import shutil
-import tempfile
+import stat
+import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -252,17 +259,129 @@ def render(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str
     return files
 
 
+class ReportWriteError(Exception):
+    """The reports could not be written; the message names the folder, the cause and what to do."""
+
+    def __init__(self, directory: Path, cause: OSError) -> None:
+        what, todo = _diagnosis(cause)
+        super().__init__(
+            f"could not write the reports to {directory}/: {what}; the previous reports there are unchanged. "
+            f"{todo}, then rerun (or write them elsewhere with --claims-report DIR)."
+        )
+
+
+def _diagnosis(cause: OSError) -> tuple[str, str]:
+    if cause.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full", "Free some disk space"
+    if cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{cause.strerror or 'permission denied'} ({cause.filename or 'the folder'})", "Make the folder writable"
+    return f"{type(cause).__name__}: {cause}", "Fix the cause"
+
+
 def write_whole(directory: Path, files: dict[str, str]) -> None:
-    """Replace ``directory`` with exactly ``files``: written aside first, then swapped in."""
+    """Replace ``directory`` with exactly ``files``, one writer at a time; raises ReportWriteError.
+
+    The new folder is written aside, then exchanged with the old one in a single rename (Linux
+    renameat2), so ``directory`` always exists, is never a mix of two runs, and keeps its mode.
+    """
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-new-", dir=directory.parent))
-    for name, text in files.items():
-        (staging / name).write_text(text, encoding="utf-8")
-    old = directory.parent / f".{directory.name}-old"
-    if old.exists():
-        shutil.rmtree(old)
-    if directory.exists():
-        os.replace(directory, old)
-    os.replace(staging, directory)
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(directory.parent):
+            _remove_leftovers(directory)
+            _refuse_read_only(directory)
+            _replace(directory, files)
+    except OSError as exc:
+        raise ReportWriteError(directory, exc) from exc
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive flock on the parent folder itself: concurrent writers queue, no lock file is left."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock, also when the process is killed
+
+
+def _staging_prefix(directory: Path) -> str:
+    return f".{directory.name}-new-"
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Undo what a killed writer left (only ever done under the lock): its staging folders, and
+    the previous reports set aside by the two-rename fallback, put back if nothing replaced them."""
+    if _old(directory).is_dir() and not directory.exists():
+        os.rename(_old(directory), directory)
+    for stale in [*directory.parent.glob(_staging_prefix(directory) + "*"), _old(directory)]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _refuse_read_only(directory: Path) -> None:
+    """A folder made read-only (no write bit, or not writable by us) is left alone, even by root."""
+    if directory.is_dir() and (not os.access(directory, os.W_OK) or not directory.stat().st_mode & 0o222):
+        raise PermissionError(errno.EACCES, "the folder is read-only", str(directory))
+
+
+def _replace(directory: Path, files: dict[str, str]) -> None:
+    staging = directory.parent / f"{_staging_prefix(directory)}{uuid.uuid4().hex[:12]}"
+    os.mkdir(staging)  # not mkdtemp (mode 0700): a new folder gets the umask's usual mode
+    try:
+        for name, text in files.items():
+            _write_file(staging / name, text)
+        if not directory.exists():
+            os.rename(staging, directory)
+            return
+        os.chmod(staging, stat.S_IMODE(directory.stat().st_mode))
+        if not _exchange(staging, directory):
+            _swap_by_two_renames(staging, directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the old reports after an exchange, else a partial write
+
+
+def _write_file(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())  # on disk before the rename makes it visible
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _libc() -> Any:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where the system cannot."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap_by_two_renames(staging: Path, directory: Path) -> None:
+    """Fallback without an atomic exchange: never mixed, but briefly absent; undone if the second rename fails."""
+    old = _old(directory)
+    os.rename(directory, old)
+    try:
+        os.rename(staging, directory)
+    except BaseException:
+        os.rename(old, directory)
+        raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _old(directory: Path) -> Path:
+    return directory.parent / f".{directory.name}-old"
