@@ -19,7 +19,7 @@ import numpy as np
 from claims.engine import exact, is_true
 from claims.strategies import grid, normal
 from models import fcnet
-from models.ops import MP, Float64
+from models.ops import IV, MP, Float64
 
 Map = Callable[[Any, Any], Any]
 
@@ -47,6 +47,7 @@ class _Complex(Float64):
 
 CX = _Complex()
 _MP_IMAG = np.frompyfunc(mpmath.im, 1, 1)
+_IV_IMAG = np.frompyfunc(lambda y: y.imag if isinstance(y, type(mpmath.iv.mpc(0, 1))) else 0 * y, 1, 1)
 
 
 def _complex_step(ops: Any) -> tuple[Any, Any, Callable[[Any], Any]]:
@@ -54,6 +55,11 @@ def _complex_step(ops: Any) -> tuple[Any, Any, Callable[[Any], Any]]:
     if ops.name == "mpmath":
         t = mpmath.mpf(2) ** -(2 * mpmath.mp.prec)  # the O(t^2) error sits far below working precision
         return MP, mpmath.mpc(0, t), lambda y: _MP_IMAG(y) / t
+    if ops.name == "interval":
+        # Im f(x + it)/t = f'(x) - t^2 f^(3)(x)/6 + ...: widened by t, the enclosure holds f'(x) too.
+        t = mpmath.mpf(2) ** -(2 * mpmath.iv.prec)
+        pad = mpmath.iv.mpf([-t, t])
+        return IV, mpmath.iv.mpc(0, t), lambda y: _IV_IMAG(y) / t + pad
     t = 2.0**-100
     return CX, 1j * t, lambda y: np.imag(y) / t
 

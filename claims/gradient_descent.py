@@ -70,7 +70,7 @@ def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
     mutant=Mutant("a wrong constant: 1/max(a,b) instead of 2/max(a,b)", numerator=1.0),
 )
 def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
-    bound = numerator / np.maximum(v.a, v.b)
+    bound = numerator / ops.maximum(v.a, v.b)
     condition = lt(0, v.eta) & lt(v.eta, bound)
     converges = _converges(v, ops)
     return is_true(converges.iff(condition), show=_shown(v, ops, bound, converges))
@@ -96,7 +96,7 @@ def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
     ),
 )
 def gd_requires_min_reciprocal(v: Any, ops: Any) -> Any:
-    bound = np.minimum(1 / v.a, 1 / v.b)
+    bound = ops.minimum(1 / v.a, 1 / v.b)
     condition = lt(0, v.eta) & lt(v.eta, bound)
     converges = _converges(v, ops)
     return is_true(converges.implies(condition), show=_shown(v, ops, bound, converges))
@@ -291,8 +291,8 @@ def _ratio_limit(v: Any, curvature: Any, w: Any) -> Any:
     return ((1 - curvature * v.eta) * w - 0) / (w - 0)
 
 
-def _min_reciprocal(v: Any) -> Any:
-    return np.minimum(1 / v.a, 1 / v.b)
+def _min_reciprocal(v: Any, ops: Any) -> Any:
+    return ops.minimum(1 / v.a, 1 / v.b)
 
 
 derivation(
@@ -331,7 +331,7 @@ derivation(
         ),
         Step(
             "$0 < \\eta < \\min(\\frac{1}{a}, \\frac{1}{b})$",
-            lambda v, ops: Line(between(0, v.eta, _min_reciprocal(v)), premise=between(0, v.eta, 1 / v.a) & between(0, v.eta, 1 / v.b)),
+            lambda v, ops: Line(between(0, v.eta, _min_reciprocal(v, ops)), premise=between(0, v.eta, 1 / v.a) & between(0, v.eta, 1 / v.b)),
             from_premise,
         ),
     ],
@@ -374,7 +374,7 @@ LARGE_RATIO = {"cases": st.fixed_dictionaries({}), "instances": large_ratio}
 )
 def min_is_one_over_hb(v: Any, ops: Any, slow: bool = False) -> Relation:
     a = v.h * v.b
-    return equal(np.minimum(1 / a, 1 / v.b), 1 / v.b if slow else 1 / (v.h * v.b))
+    return equal(ops.minimum(1 / a, 1 / v.b), 1 / v.b if slow else 1 / (v.h * v.b))
 
 
 @forall(
@@ -393,7 +393,7 @@ def min_is_one_over_hb(v: Any, ops: Any, slow: bool = False) -> Relation:
 def learning_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> Relation:
     H = 2 / (v.b * v.eps) if threshold_uses_b else 2 / v.eps
     h = v.k * H
-    eta = v.frac * np.minimum(1 / (h * v.b), 1 / v.b)
+    eta = v.frac * ops.minimum(1 / (h * v.b), 1 / v.b)
     return is_true(lt(eta, v.eps), show={"h": h, "eta": eta})
 
 
@@ -415,7 +415,7 @@ def learning_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> Re
 def slow_factor(v: Any, ops: Any, coordinate: int = 1) -> dict[str, Relation]:
     a = v.h * v.b
     out = {}
-    for label, cap, floor in (("admissible eta", np.minimum(1 / a, 1 / v.b), 1 - 1 / v.h), ("convergent eta", 2 / a, 1 - 2 / v.h)):
+    for label, cap, floor in (("admissible eta", ops.minimum(1 / a, 1 / v.b), 1 - 1 / v.h), ("convergent eta", 2 / a, 1 - 2 / v.h)):
         rho = quadratic.factors(a, v.b, v.frac * cap, ops)[..., coordinate]
         out[f"{label}: 1 - c/h < rho_2 < 1"] = is_true(between(floor, rho, 1), show={"rho": rho})
     return out

@@ -295,7 +295,7 @@ def separable_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.
 
 def _separation_margin(v: Any, ops: Any) -> Any:
     """$\\min_i (2y_i - 1)\\, v^\\top x_i$: positive exactly when v strictly separates the data."""
-    return np.min((2 * v.y - 1) * _u(v.v, v, ops), axis=-1)
+    return ops.min((2 * v.y - 1) * _u(v.v, v, ops), axis=-1)
 
 
 def _nll_along(v: Any, ops: Any, steps: tuple[int, ...] = (0, 1, 2, 4)) -> Any:

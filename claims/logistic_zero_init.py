@@ -335,7 +335,7 @@ def gd_converges_on_non_separable_data(v: Any, ops: Any, factor: float = 0.25) -
     L = ops.sum(ops.sum(X * X)) / 4
     g = logistic.grad(w, X, y, ops)
     decrease = logistic.nll(w, X, y, ops) - eta * (1 - L * eta / 2) * ops.sum(g * g)
-    norm = ops.sum(v.lam * ops.abs(ops.matvec(signed(v), w))) / np.max(v.lam, axis=-1)
+    norm = ops.sum(v.lam * ops.abs(ops.matvec(signed(v), w))) / ops.max(v.lam, axis=-1)
     return {
         "data not separable (sum_i lam_i z_i = 0, lam > 0)": is_true(exact(_certificates(v, ops)[1])),
         "0 < eta < 2/L": is_true(lt(0, eta) & lt(eta, 2 / L)),

@@ -5,6 +5,6 @@ or ``MP`` (the mpmath twin: one instance as object arrays of ``mpf``). Models kn
 Hypothesis, pytest or the claim engine.
 """
 
-from models.ops import F64, MP, Ops
+from models.ops import F64, IV, MP, Ops
 
-__all__ = ["F64", "MP", "Ops"]
+__all__ = ["F64", "IV", "MP", "Ops"]

@@ -62,7 +62,11 @@ def iterate_by_steps(w0: Array, a: Array, b: Array, eta: Array, t: int, ops: Ops
 
 
 def _exact(v: Any) -> Fraction:
-    """The exact rational value of a float, mpf or int (no rounding anywhere)."""
+    """The exact rational value of a float, mpf, point interval or int (no rounding anywhere)."""
+    if isinstance(v, type(mpmath.iv.mpf(0))):
+        if v.a != v.b:
+            raise ValueError(f"{v} is not an exact value; converges() takes the inputs themselves")
+        v = mpmath.mpf(v.a)
     if isinstance(v, mpmath.mpf):
         man, exp = v.man_exp
         return Fraction(man) * Fraction(2) ** exp

@@ -12,6 +12,7 @@ from claims.engine import (
     Erratum,
     Mutant,
     Step,
+    at_most,
     derivation,
     differ,
     equal,
@@ -19,6 +20,7 @@ from claims.engine import (
     exists,
     forall,
     is_true,
+    less,
     lt,
     st,
 )
@@ -140,13 +142,23 @@ def test_a_false_identity_is_refuted_with_both_sides_confirmed():
     record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x), 1 - ops.sigmoid(v.x))))
     assert record["verdict"] == "refuted"
     found = record["counterexample"]
-    assert found["confirmed_dps"] == [60, 90, 700] and found["values"]["lhs"] != found["values"]["rhs"]
+    assert found["values"]["lhs"] != found["values"]["rhs"] and found["certified_at_digits"] >= 60
+    cert = found["certificate"]
+    assert cert["quantity"] == "lhs - rhs" and cert["excludes"] == 0
+    low, high = (float(e) for e in cert["enclosure"])
+    assert low > 0 or high < 0  # the enclosure of lhs - rhs excludes 0: no rounding explains it
 
 
 def test_a_difference_below_float_resolution_is_found_by_spot_checks():
     # sigmoid(x) + 1e-13 vs sigmoid(x): inside the float64 screen, but mpmath sees it.
     record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x) + 1e-13, ops.sigmoid(v.x))))
     assert record["verdict"] == "refuted"
+
+
+def test_a_tie_at_most_is_decided_as_an_equation_would_be():
+    # sigma(x) + sigma(-x) <= 1 holds with equality; the enclosures agree with 1 to 30 digits.
+    cases = st.fixed_dictionaries({"x": st.floats(1, 2)})
+    assert check(_claim(lambda v, ops: at_most(ops.sigmoid(v.x) + ops.sigmoid(-v.x), 1), cases=cases))["verdict"] == "holds"
 
 
 def test_boundary_ties_are_decided_exactly():
@@ -212,20 +224,19 @@ def test_a_hanging_check_is_an_error_after_the_time_limit():
     assert record["verdict"] == "error" and "limit" in record["message"]
 
 
-def test_a_difference_too_small_for_60_digits_is_settled_higher_up_the_ladder():
-    # A true difference of 1e-30: invisible to float64, undecided at 60 digits, confirmed above.
-    tiny = lambda ops: 1e-30 if ops.name == "mpmath" else 0.0  # noqa: E731
+def test_a_difference_too_small_for_float64_is_certified_by_the_twin():
+    # A true difference of 1e-30 seen only by the twin: its enclosure excludes 0 at 60 digits.
+    tiny = lambda ops: 1e-30 if ops.name == "interval" else 0.0  # noqa: E731
     record = check(_claim(lambda v, ops: equal(v.x + tiny(ops), v.x), cases=st.fixed_dictionaries({"x": st.floats(1, 2)})))
     assert record["verdict"] == "refuted"
 
 
-def test_a_difference_that_moves_with_precision_is_an_error_not_a_verdict():
-    # 10^(-dps/2) sits between "equal" and "different" at every precision on the ladder.
-    import mpmath
-
-    drift = lambda ops: mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)) if ops.name == "mpmath" else 0.0  # noqa: E731
-    record = check(_claim(lambda v, ops: equal(v.x + drift(ops), v.x), cases=st.fixed_dictionaries({"x": st.floats(1, 2)})))
-    assert record["verdict"] == "error" and "moves with precision" in record["message"]
+def test_a_tie_no_precision_separates_is_an_error_naming_the_quantity_and_the_digits():
+    # sigma(x) + sigma(-x) is exactly 1, so "< 1" is false, but no enclosure of it is a point.
+    cases = st.fixed_dictionaries({"x": st.floats(1, 2)})  # no exact point: sigma(0) = 1/2 would decide
+    record = check(_claim(lambda v, ops: less(ops.sigmoid(v.x) + ops.sigmoid(-v.x), 1), cases=cases))
+    assert record["verdict"] == "error"
+    assert "'check' is still undecided at 9864 digits" in record["message"] and "tried [60, 120" in record["message"]
 
 
 def test_equal_array_refutes_a_row_for_a_column_and_shows_both_shapes():

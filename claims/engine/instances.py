@@ -6,7 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from models.ops import to_mp
+from models.ops import to_iv, to_mp
+
+# Relative nudges of the float64 screen's second evaluation: a few ulps either way, never zero.
+NUDGE_ULPS = np.array([-3, -2, -1, 1, 2, 3])
 
 
 class Instance(dict):
@@ -76,6 +79,27 @@ def pick(batch: Instance, i: int, size: int) -> Instance:
 def lift(instance: Instance) -> Instance:
     """The same instance in mpmath: floats converted exactly, ints and bools kept exact."""
     return instance.with_values({k: to_mp(v) if k in instance.data else v for k, v in instance.items()})
+
+
+def lift_interval(instance: Instance) -> Instance:
+    """The same instance as point intervals (exact), for the interval twin."""
+    return instance.with_values({k: to_iv(v) if k in instance.data else v for k, v in instance.items()})
+
+
+def nudged(batch: Instance, seed: int) -> Instance:
+    """The batch with every float input moved by a few ulps (each entry its own way; zeros stay 0).
+
+    Re-evaluating a check on it shows how far rounding can move each computed entry.
+    """
+    rng = np.random.default_rng([seed, 0x5EED])
+    out = {}
+    for key, value in batch.items():
+        if key in batch.data and np.asarray(value).dtype.kind == "f":
+            ulps = rng.choice(NUDGE_ULPS, size=np.shape(value))
+            out[key] = value * (1 + ulps * 2.0**-52)
+        else:
+            out[key] = value
+    return batch.with_values(out)
 
 
 def as_batch(instance: Instance) -> Instance:

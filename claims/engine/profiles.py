@@ -51,9 +51,15 @@ PROFILES = {
     "control": Profile("control", examples=60, batch=32, spot_checks=1, time_limit_s=60, derandomize=True),
 }
 ENV_VAR = "CLAIMS_PROFILE"
-HIGH_DPS = 60  # decides every close call
-CONFIRM_DPS = 90  # a refutation must also stand here
-DEEP_DPS = 700  # and, for the reported counterexample, here: beyond any float64 cancellation
+# The interval twin starts at 200 bits (about 60 digits) and rises as far as its enclosures ask,
+# up to 32,768 bits (about 9,860 digits): enough for e^-3000 beside 1, or 1e-300 beside 1e300.
+START_BITS = 200
+CAP_BITS = 32768
+
+
+def digits(bits: int) -> int:
+    """Decimal digits of a binary precision."""
+    return int(bits * 0.30103)
 
 
 def profile_named(name: str | None) -> Profile:

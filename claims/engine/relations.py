@@ -1,9 +1,10 @@
-"""Relations a check returns, and how each is decided: screened in float64, settled in mpmath.
+"""Relations a check returns, and how each is decided: screened in float64, settled in intervals.
 
-float64 only *screens*: an instance it cannot clearly pass goes to the mpmath twin, which decides.
-The screen is a relative band of 2**-30 (about 1e-9) around the float64 values: any genuine
-formula error the worksheets can make is far larger, and anything inside the band is re-decided
-by the spot checks at high precision.
+float64 only *screens*: an entry is cleared when its gap (the difference of an equation, the slack
+of an inequality) is far outside its own rounding scale, estimated per entry by re-evaluating the
+batch with every input nudged by a few ulps. Everything else is decided by the interval twin
+(``models.ops.IV``): a refutation counts only when an enclosure excludes the claimed relation,
+which no rounding can explain.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ from typing import Any
 import mpmath
 import numpy as np
 
-SCREEN_REL = 2.0**-30
+from models.ops import compare3
+
+SCREEN_K = 16.0  # an entry is cleared when its gap is over 16 times its rounding scale
+EPS = 2.0**-52  # float64's relative spacing: the least rounding an entry can carry
+# A side that moves by more than this (relative) when the inputs move by a few ulps has jumped
+# (a branch, a threshold, a cancellation): float64 cannot judge it and the twin decides.
+JUMP = 2.0**-26
+AGREE_BITS = 100  # two sides agree when their difference encloses 0 within 2^-100 of their size
+ZERO_BITS = 400  # two sides that both enclose 0 agree once they do so at this precision
 FLOAT_DIGITS = 15.95  # -log10(2**-53): all a float64 can agree on
+_IVMPF = type(mpmath.iv.mpf(0))
+_IVMPC = type(mpmath.iv.mpc(0, 1))
 
 
 @dataclass
@@ -56,74 +67,72 @@ def is_true(condition: Any, show: dict[str, Any] | None = None) -> Relation:
     """Every entry of a boolean condition is true: exact logic (counts, shapes) or a ``Cmp``.
 
     Build conditions on computed reals with ``lt``/``le``/``gt``/``ge`` so that instances near a
-    boundary (a tie, 2/a rounded) are sent to the mpmath twin instead of trusted to float64.
+    boundary (a tie, 2/a rounded) are sent to the twin instead of trusted to float64.
     """
     return Relation("true", condition, None, show)
 
 
 class Cmp:
-    """A comparison of reals that remembers how close it came to flipping (its relative margin).
+    """A condition on reals in three-valued logic (1 true, 0 false, 0.5 undecided by an enclosure).
 
-    Combine with ``&``, ``|``, ``~`` and ``.iff(other)``; the margin of a combination is the
-    smallest margin involved, so float64 trusts it only when no comparison was a close call.
+    Combine with ``&``, ``|``, ``~``, ``.iff(other)`` and ``.implies(other)``. It keeps every
+    comparison it was built from (``leaves``), so the float64 screen can judge each against its
+    own rounding scale: a combination is trusted only when none of its comparisons was close.
     """
 
-    def __init__(self, value: Any, margin: Any) -> None:
-        self.value = value
-        self.margin = margin
+    def __init__(self, truth: Any, leaves: tuple[tuple[Any, Any], ...] = ()) -> None:
+        self.truth = np.asarray(truth, dtype=float)
+        self.leaves = leaves
 
-    def __and__(self, other: Cmp) -> Cmp:
-        return Cmp(_band(self.value, other.value, "and"), _least(self.margin, other.margin))
+    @property
+    def value(self) -> np.ndarray:
+        """True where the condition certainly holds."""
+        return self.truth >= 1
 
-    def __or__(self, other: Cmp) -> Cmp:
-        return Cmp(_band(self.value, other.value, "or"), _least(self.margin, other.margin))
+    def __and__(self, other: Any) -> Cmp:
+        other = _as_cmp(other)
+        return Cmp(np.minimum(self.truth, other.truth), self.leaves + other.leaves)
+
+    def __or__(self, other: Any) -> Cmp:
+        other = _as_cmp(other)
+        return Cmp(np.maximum(self.truth, other.truth), self.leaves + other.leaves)
 
     def __invert__(self) -> Cmp:
-        return Cmp(_bnot(self.value), self.margin)
+        return Cmp(1 - self.truth, self.leaves)
 
-    def iff(self, other: Cmp) -> Cmp:
+    def iff(self, other: Any) -> Cmp:
         """Both true or both false."""
-        return Cmp(_bnot(_band(self.value, other.value, "xor")), _least(self.margin, other.margin))
+        return (self & other) | (~self & ~_as_cmp(other))
 
-    def implies(self, other: Cmp) -> Cmp:
+    def implies(self, other: Any) -> Cmp:
         return (~self) | other
 
 
-def _band(a: Any, b: Any, op: str) -> Any:
-    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
-    return {"and": a & b, "or": a | b, "xor": a ^ b}[op]
-
-
-def _bnot(a: Any) -> Any:
-    return ~np.asarray(a, dtype=bool)
-
-
-def _least(a: Any, b: Any) -> Any:
-    return np.minimum(np.asarray(a, dtype=object if _is_mp(a, b) else float), np.asarray(b, dtype=object if _is_mp(a, b) else float))
-
-
-def _is_mp(*xs: Any) -> bool:
-    return any(np.asarray(x).dtype == object for x in xs)
-
-
-def _compare(x: Any, y: Any, op: str) -> Cmp:
-    x, y = np.asarray(x), np.asarray(y)
-    mp = _is_mp(x, y)
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        value = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
-        if mp:
-            margin = np.zeros(np.broadcast(x, y).shape, dtype=object) + 1  # mpmath decides exactly
-        else:
-            scale = np.maximum(np.abs(x), np.abs(y))
-            margin = np.where(scale > 0, np.abs(x - y) / np.where(scale > 0, scale, 1), 0.0)
-            margin = np.where(np.isfinite(margin), margin, 0.0)
-    return Cmp(np.asarray(value, dtype=bool), margin)
+def _as_cmp(value: Any) -> Cmp:
+    return value if isinstance(value, Cmp) else exact(value)
 
 
 def exact(condition: Any) -> Cmp:
-    """A condition computed exactly (integers, rationals): float64 may trust it at any margin."""
-    value = np.asarray(condition, dtype=bool)
-    return Cmp(value, np.full(value.shape, np.inf))
+    """A condition computed exactly (integers, rationals, shapes): no rounding to judge."""
+    return Cmp(np.asarray(condition, dtype=bool).astype(float))
+
+
+def _is_object(*xs: Any) -> bool:
+    return any(np.asarray(x).dtype == object for x in xs)
+
+
+_TRUTH = {True: 1.0, False: 0.0, None: 0.5}
+_CMP3 = {op: np.frompyfunc(lambda a, b, op=op: _TRUTH[compare3(a, b, op)], 2, 1) for op in ("<", "<=", ">", ">=")}
+
+
+def _compare(x: Any, y: Any, op: str) -> Cmp:
+    if _is_object(x, y):  # the twin: intervals answer None where they overlap
+        truth = np.asarray(_CMP3[op](np.asarray(x, dtype=object), np.asarray(y, dtype=object)), dtype=float)
+        return Cmp(truth, ((x, y),))
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    with np.errstate(invalid="ignore"):
+        value = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+    return Cmp(value.astype(float), ((x, y),))
 
 
 def lt(x: Any, y: Any) -> Cmp:
@@ -167,6 +176,8 @@ def all_equal(x: Any, axis: int = -1) -> Relation:
 
 # ---------------------------------------------------------------- float64 screen (batched)
 
+HOLDS, UNCLEAR, FAILS = 1, 0, -1
+
 
 def _rows(x: Any, n: int) -> np.ndarray:
     """Broadcast to (n, k): one row per instance of the batch."""
@@ -176,117 +187,285 @@ def _rows(x: Any, n: int) -> np.ndarray:
     return arr.reshape(n, -1)
 
 
-def _margin(lhs: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Worst |lhs - rhs| per row, and the row's scale max(|lhs|, |rhs|)."""
+def _pair_rows(a: Any, b: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return _rows(a, n), _rows(b, n)
+
+
+def _gaps(a: np.ndarray, b: np.ndarray, a2: np.ndarray, b2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry: gap b - a, and whether it is judged (finite, no jump) with |gap| beyond SCREEN_K rounding scales.
+
+    The rounding scale of an entry is how far its gap moved when the inputs were nudged by a few
+    ulps, and at least EPS times the size of its two sides: its own scale, not its row's.
+    """
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = np.max(np.abs(lhs - rhs), axis=1, initial=0.0)
-        scale = np.maximum(np.max(np.abs(lhs), axis=1, initial=0.0), np.max(np.abs(rhs), axis=1, initial=0.0))
-    return diff, scale
+        size = np.abs(a) + np.abs(b)
+        gap, gap2 = b - a, b2 - a2
+        scale = np.abs(gap - gap2) + EPS * size
+        jumped = (np.abs(a - a2) > JUMP * size) | (np.abs(b - b2) > JUMP * size)
+        finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(a2) & np.isfinite(b2)
+        beyond = (np.abs(gap) > SCREEN_K * scale) & finite & ~jumped
+        within = (np.abs(gap) <= SCREEN_K * scale) & finite & ~jumped
+    return gap, np.where(beyond, 1, np.where(within, -1, 0))
 
 
-def screen(rel: Relation, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per instance: (clearly holds in float64, badness for ordering the twin's work)."""
-    if rel.op == "true":
-        cond = rel.lhs
-        value = cond.value if isinstance(cond, Cmp) else cond
-        ok = np.all(_rows(np.asarray(value, dtype=bool), n).astype(bool), axis=1)
-        if isinstance(cond, Cmp):  # a close call in float64 goes to the twin
-            ok &= np.min(_rows(np.asarray(cond.margin, float), n), axis=1) > SCREEN_REL
-        return ok, (~ok).astype(float)
-    lhs, rhs = np.broadcast_arrays(np.asarray(rel.lhs, float), np.asarray(rel.rhs, float))
-    lhs, rhs = _rows(lhs, n), _rows(rhs, n)
-    band = SCREEN_REL * _margin(lhs, rhs)[1]
-    with np.errstate(invalid="ignore", over="ignore"):
-        if rel.op in ("==", "!="):
-            diff, _ = _margin(lhs, rhs)
-            same = diff <= band
-            ok = same if rel.op == "==" else diff > band
-            bad = diff / np.where(band > 0, band, 1.0)
-        else:
-            gap = rhs - lhs  # must be > 0 for '<', >= 0 for '<='
-            worst = np.min(gap, axis=1, initial=np.inf)
-            ok = worst > band
-            bad = -worst
-    finite = np.all(np.isfinite(lhs), axis=1) & np.all(np.isfinite(rhs), axis=1)
-    bad = np.where(np.isfinite(bad), bad, np.inf)
-    return ok & finite, bad
+def _status(holds: np.ndarray, fails: np.ndarray) -> np.ndarray:
+    return np.where(fails, FAILS, np.where(holds, HOLDS, UNCLEAR))
 
 
-# ---------------------------------------------------------------- mpmath decision (one instance)
+def screen(rel: Relation, nudged: Relation, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per instance: HOLDS, FAILS or UNCLEAR in float64, and a badness that orders the twin's work.
 
-
-def _flat(x: Any) -> list[Any]:
-    """Entries of a scalar or array as mpf (exact for floats, ints and bools)."""
-    return [_num(v) for v in np.asarray(x, dtype=object).reshape(-1)]
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    return v if isinstance(v, mpmath.mpf) else mpmath.mpf(v)
-
-
-def _pairs(rel: Relation) -> tuple[list[Any], list[Any]]:
-    lhs, rhs = np.broadcast_arrays(np.asarray(rel.lhs, dtype=object), np.asarray(rel.rhs, dtype=object))
-    return _flat(lhs), _flat(rhs)
-
-
-def decide(rel: Relation, dps: int) -> tuple[bool | None, float]:
-    """Decide one instance at the current mpmath precision ``dps``.
-
-    Returns (holds, relative margin). ``holds`` is None when the precision cannot tell: a
-    difference neither below 10^-(2 dps/3) (equal) nor above 10^-(dps/3) (different).
+    ``nudged`` is the same relation computed from inputs moved by a few ulps; where float64 is
+    not clear (a gap inside its rounding scale, a jump, an overflow), the instance is UNCLEAR.
     """
     if rel.op == "true":
-        cond = rel.lhs.value if isinstance(rel.lhs, Cmp) else rel.lhs
-        return bool(np.all(np.asarray(cond, dtype=bool))), 0.0
-    lhs, rhs = _pairs(rel)
-    if not lhs:  # nothing to compare (e.g. no off-diagonal entries): vacuously true
-        return rel.op != "!=", 0.0
-    scale = max([abs(v) for v in lhs + rhs] + [mpmath.mpf(0)])
-    tiny, big = mpmath.mpf(10) ** (-(2 * dps) // 3), mpmath.mpf(10) ** (-dps // 3)
-    unit = scale if scale > 0 else mpmath.mpf(1)
+        return _screen_condition(rel.lhs, nudged.lhs if nudged.op == "true" else None, n)
+    a, b = _pair_rows(rel.lhs, rel.rhs, n)
+    a2, b2 = _pair_rows(nudged.lhs, nudged.rhs, n)
+    if a2.shape != a.shape:
+        return np.full(n, UNCLEAR), np.zeros(n)
+    gap, judged = _gaps(a, b, a2, b2)
+    if rel.op == "==":
+        status = _status(np.all(judged == -1, axis=1), np.any(judged == 1, axis=1))
+    elif rel.op == "!=":
+        status = np.where(np.any(judged == 1, axis=1), HOLDS, UNCLEAR)
+    else:
+        status = _status(np.all((judged == 1) & (gap > 0), axis=1), np.any((judged == 1) & (gap < 0), axis=1))
+    return status, _badness(status, judged)
+
+
+def _screen_condition(cond: Any, nudged: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(cond, Cmp):  # exact logic: nothing to round
+        value = np.all(_rows(np.asarray(cond, dtype=bool), n).astype(bool), axis=1)
+        return np.where(value, HOLDS, FAILS), (~value).astype(float)
+    truth = _rows(cond.truth, n)
+    same_shape = isinstance(nudged, Cmp) and len(nudged.leaves) == len(cond.leaves)
+    judged_all = np.ones(n, bool)
+    for k, (x, y) in enumerate(cond.leaves):
+        if not same_shape:
+            judged_all[:] = False
+            break
+        a, b = _pair_rows(x, y, n)
+        a2, b2 = _pair_rows(*nudged.leaves[k], n)
+        judged_all &= np.all(_gaps(a, b, a2, b2)[1] == 1, axis=1) if a2.shape == a.shape else False
+    status = np.where(judged_all, _status(np.all(truth == 1, axis=1), np.any(truth == 0, axis=1)), UNCLEAR)
+    return status, (status != HOLDS).astype(float) + (status == FAILS)
+
+
+def _badness(status: np.ndarray, judged: np.ndarray) -> np.ndarray:
+    """Clear failures first, then unclear instances, then the rest."""
+    unclear = np.sum(judged == 0, axis=1) if judged.size else np.zeros(len(status))
+    return np.where(status == FAILS, 2.0, 0.0) + np.where(status == UNCLEAR, 1.0 + unclear / (1.0 + unclear), 0.0)
+
+
+# ---------------------------------------------------------------- the interval twin (one instance)
+
+
+@dataclass
+class Decision:
+    """What the twin's enclosures say of one relation at one precision.
+
+    ``holds`` is None when they cannot tell yet; ``bits`` is then the precision they ask for.
+    ``certificate`` records the enclosure that decides; ``undefined`` names a value that is NaN.
+    """
+
+    holds: bool | None
+    bits: int = 0
+    certificate: dict[str, Any] | None = None
+    undefined: str | None = None
+
+
+def _interval(v: Any) -> Any:
+    if isinstance(v, _IVMPF):
+        return v
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, Fraction):
+        return mpmath.iv.mpf(v.numerator) / v.denominator
+    if isinstance(v, _IVMPC):
+        raise TypeError("a relation compares a complex value; compare real parts")
+    return mpmath.iv.mpf(v)
+
+
+def _entries(x: Any, shape: tuple[int, ...]) -> list[Any]:
+    return [_interval(v) for v in np.broadcast_to(np.asarray(x, dtype=object), shape).reshape(-1)]
+
+
+def _ends(v: Any) -> tuple[Any, Any]:
+    """The end points of an interval as mpmath numbers (exact: mpf rounds to mp.prec, so raise it)."""
+    if mpmath.mp.prec < mpmath.iv.prec:
+        with mpmath.workprec(mpmath.iv.prec):
+            return mpmath.mpf(v.a), mpmath.mpf(v.b)
+    return mpmath.mpf(v.a), mpmath.mpf(v.b)
+
+
+def _bounded(v: Any) -> bool:
+    lo, hi = _ends(v)
+    return bool(mpmath.isfinite(lo) and mpmath.isfinite(hi))
+
+
+def _width(v: Any) -> Any:
+    lo, hi = _ends(v)
+    return hi - lo
+
+
+def _mig(v: Any) -> Any:
+    """The least |x| over the interval (0 if it holds 0)."""
+    lo, hi = _ends(v)
+    return mpmath.mpf(0) if lo <= 0 <= hi else min(abs(lo), abs(hi))
+
+
+def enclosure(v: Any) -> list[str]:
+    """An interval as [lower, upper], each printed to 12 significant digits."""
+    return [mpmath.nstr(end, 12) for end in _ends(v)]
+
+
+def _equal_entry(lhs: Any, rhs: Any, bits: int) -> tuple[bool | None, int, Any]:
+    """(equal?, bits asked for, lhs - rhs) for one entry: differ only when the enclosure excludes 0."""
+    d = lhs - rhs
+    if d.a > 0 or d.b < 0:
+        return False, 0, d
+    width = _width(d)
+    if width == 0:
+        return True, 0, d
+    if lhs.a <= 0 <= lhs.b and rhs.a <= 0 <= rhs.b:  # both sides vanish: rounding noise
+        return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
+    target = max(_mig(lhs), _mig(rhs)) * mpmath.mpf(2) ** -AGREE_BITS
+    if width <= target:
+        return True, 0, d
+    return None, bits + int(mpmath.ceil(mpmath.log(width / target, 2))) + 16, d
+
+
+def decide(rel: Relation, bits: int) -> Decision:
+    """Decide one twin instance (values are intervals at ``bits`` bits of precision)."""
+    if rel.op == "true":
+        return _decide_condition(rel.lhs, bits)
+    shape = np.broadcast_shapes(np.shape(rel.lhs), np.shape(rel.rhs))
+    lhs, rhs = _entries(rel.lhs, shape), _entries(rel.rhs, shape)
+    for k, v in enumerate(lhs + rhs):
+        if not _bounded(v):
+            side = "lhs" if k < len(lhs) else "rhs"
+            return Decision(None, undefined=f"{side}[{_index(k % max(len(lhs), 1), shape)}] is undefined (NaN, or a division by 0)")
     if rel.op in ("==", "!="):
-        diff = max(abs(a - b) for a, b in zip(lhs, rhs, strict=True)) / unit
-        same = True if diff <= tiny else False if diff > big else None
-        if same is None:
-            return None, float(diff)
-        return (same if rel.op == "==" else not same), float(diff)
-    gaps = [(b - a) / unit for a, b in zip(lhs, rhs, strict=True)]
-    worst = min(gaps) if gaps else mpmath.mpf(1)
-    tie = abs(worst) <= tiny
-    if not tie and abs(worst) <= big:
-        return None, float(worst)
-    holds = (not tie and worst > 0) if rel.op == "<" else (tie or worst > 0)
-    return holds, float(worst)
+        return _decide_equal(rel.op, lhs, rhs, shape, bits)
+    return _decide_order(rel.op, lhs, rhs, shape, bits)
+
+
+def _index(k: int, shape: tuple[int, ...]) -> list[int]:
+    return [int(i) for i in np.unravel_index(k, shape)] if shape else []
+
+
+def _decide_equal(op: str, lhs: list[Any], rhs: list[Any], shape: tuple[int, ...], bits: int) -> Decision:
+    results = [_equal_entry(a, b, bits) for a, b in zip(lhs, rhs)]
+    differing = [k for k, r in enumerate(results) if r[0] is False]
+    if op == "==":
+        if differing:
+            k = max(differing, key=lambda k: _mig(results[k][2]))
+            cert = {"quantity": "lhs - rhs", "entry": _index(k, shape), "enclosure": enclosure(results[k][2]), "excludes": 0, "bits": bits}
+            return Decision(False, certificate=cert)
+    elif differing:
+        return Decision(True)
+    asks = [r[1] for r in results if r[0] is None]
+    if asks:
+        return Decision(None, bits=max(asks))
+    if op == "==":
+        return Decision(True)
+    widest = max((r[2] for r in results), key=_width, default=mpmath.iv.mpf(0))
+    cert = {"quantity": "lhs - rhs", "entry": "every", "enclosure": enclosure(widest), "excludes": None, "bits": bits,
+            "note": "every entry's difference encloses 0 at this precision (equal as far as any precision can tell)"}
+    return Decision(False, certificate=cert)
+
+
+def _decide_order(op: str, lhs: list[Any], rhs: list[Any], shape: tuple[int, ...], bits: int) -> Decision:
+    """'<' fails where rhs - lhs is certainly <= 0; '<=' where it is certainly < 0.
+
+    Where the enclosure of the gap straddles 0, '<=' holds once the two sides agree as an
+    equation would (a tie, to AGREE_BITS of their size or both vanishing); a strict '<' at a tie
+    that no enclosure separates climbs to the cap and is an error, never a guess.
+    """
+    gaps = [b - a for a, b in zip(lhs, rhs)]
+    failing = [k for k, g in enumerate(gaps) if (g.b <= 0 if op == "<" else g.b < 0)]
+    if failing:
+        k = min(failing, key=lambda k: _ends(gaps[k])[1])
+        cert = {"quantity": "rhs - lhs", "entry": _index(k, shape), "enclosure": enclosure(gaps[k]),
+                "excludes": "positive values" if op == "<" else "non-negative values", "bits": bits}
+        return Decision(False, certificate=cert)
+    asks = []
+    for k, g in enumerate(gaps):
+        if g.a > 0 or (op == "<=" and g.a >= 0):
+            continue
+        tie, ask, _ = _equal_entry(lhs[k], rhs[k], bits)
+        if op == "<" or tie is not True:
+            asks.append(ask or 2 * bits)
+    return Decision(None, bits=max(asks)) if asks else Decision(True)
+
+
+def _decide_condition(cond: Any, bits: int) -> Decision:
+    if not isinstance(cond, Cmp):
+        value = np.asarray(cond, dtype=bool)
+        if np.all(value):
+            return Decision(True)
+        k = int(np.argmin(value.reshape(-1)))
+        return Decision(False, certificate={"quantity": "condition", "entry": _index(k, value.shape), "exact": True, "bits": bits})
+    truth = cond.truth.reshape(-1)
+    if np.all(truth == 1):
+        return Decision(True)
+    if np.any(truth == 0):
+        k = int(np.argmin(truth))
+        entry = _index(k, cond.truth.shape)
+        leaves = []
+        for x, y in cond.leaves:
+            shape = np.broadcast_shapes(np.shape(x), np.shape(y), cond.truth.shape)
+            xs, ys = _entries(x, shape), _entries(y, shape)
+            at = int(np.ravel_multi_index(entry, shape)) if shape else 0
+            leaves.append(enclosure(ys[at] - xs[at]))
+        return Decision(False, certificate={"quantity": "condition", "entry": entry, "comparisons (right - left)": leaves, "bits": bits})
+    return Decision(None, bits=2 * bits)
+
+
+# ---------------------------------------------------------------- display
 
 
 def sides(rel: Relation) -> dict[str, Any]:
     """Both sides of a relation as plain JSON numbers, for a counterexample."""
     shown = {k: to_json(np.asarray(v) if not isinstance(v, (int, float, str)) else v) for k, v in (rel.show or {}).items()}
     if rel.op == "true":
-        cond = rel.lhs.value if isinstance(rel.lhs, Cmp) else rel.lhs
+        cond = rel.lhs
+        if isinstance(cond, Cmp):
+            value = np.where(cond.truth == 0.5, None, cond.truth == 1)
+            return {"condition": to_json(np.asarray(value, dtype=object)), **shown}
         return {"condition": to_json(np.asarray(cond)), **shown}
     return {"lhs": to_json(rel.lhs), "rhs": to_json(rel.rhs), **shown}
 
 
-def digits_agreed(f64: Relation, mp: Relation, row: int, n: int) -> float | None:
-    """Significant digits on which float64 (instance ``row`` of a batch) and mpmath agree."""
-    if mp.op == "true":
+def digits_agreed(f64: Relation, twin_rel: Relation, row: int, n: int) -> float | None:
+    """Significant digits on which float64 (instance ``row`` of a batch) and the twin agree."""
+    pairs = [(f64.lhs, twin_rel.lhs), (f64.rhs, twin_rel.rhs)] if twin_rel.op != "true" else []
+    if twin_rel.op == "true" and isinstance(twin_rel.lhs, Cmp) and isinstance(f64.lhs, Cmp):
+        pairs = [p for fl, tl in zip(f64.lhs.leaves, twin_rel.lhs.leaves) for p in zip(fl, tl)]
+    if not pairs:
         return None
     worst = FLOAT_DIGITS
-    for fside, mside in ((f64.lhs, mp.lhs), (f64.rhs, mp.rhs)):
+    for fside, tside in pairs:
         fvals = _rows(fside, n)[row]
-        mvals = _flat(mside)
-        if len(fvals) != len(mvals):
-            mvals = _flat(np.broadcast_to(np.asarray(mside, dtype=object), np.shape(fvals)))
-        for fv, mv in zip(fvals, mvals, strict=True):
-            worst = min(worst, _digits(float(fv), mv))
+        tvals = np.asarray(tside, dtype=object).reshape(-1)
+        if len(tvals) != len(fvals):
+            if len(tvals) != 1:
+                continue
+            tvals = np.repeat(tvals, len(fvals))
+        for fv, tv in zip(fvals, tvals):
+            worst = min(worst, _digits(float(fv), _mid(tv)))
     return worst
 
 
+def _mid(v: Any) -> Any:
+    lo, hi = _ends(_interval(v))
+    return (lo + hi) / 2 if mpmath.isfinite(lo) and mpmath.isfinite(hi) else mpmath.mpf("nan")
+
+
 def _digits(fv: float, mv: Any) -> float:
-    if not np.isfinite(fv):
+    if not np.isfinite(fv) or not mpmath.isfinite(mv):
         return 0.0
     err = abs(mpmath.mpf(fv) - mv)
     if err == 0:
@@ -298,15 +477,19 @@ def _digits(fv: float, mv: Any) -> float:
 
 
 def to_json(x: Any) -> Any:
-    """Plain JSON numbers or lists (mpf printed to 17 significant digits as floats)."""
+    """Plain JSON values: numbers, lists, booleans and null (intervals by their midpoints)."""
     if isinstance(x, np.ndarray):
         return [to_json(v) for v in x] if x.ndim else to_json(x.item())
     if isinstance(x, (list, tuple)):
         return [to_json(v) for v in x]
+    if x is None or isinstance(x, str):
+        return x
     if isinstance(x, (bool, np.bool_)):
         return bool(x)
     if isinstance(x, (int, np.integer)):
         return int(x)
+    if isinstance(x, _IVMPF):
+        x = _mid(x)
     if isinstance(x, mpmath.mpf):
         fits = x == 0 or (mpmath.isfinite(x) and 1e-300 < abs(x) < 1e300)
         return float(x) if fits else mpmath.nstr(x, 17)

@@ -1,8 +1,9 @@
 """Run one claim under a profile and return its result record (the report contract's fields).
 
 Sampled claims: Hypothesis draws a case (structure and a seed), NumPy checks a batch of
-instances in float64, and every instance float64 cannot clearly pass is decided by the mpmath
-twin. Only a twin-confirmed failure (at HIGH_DPS and again at CONFIRM_DPS) refutes a claim.
+instances in float64, and every instance float64 cannot clear (against each entry's own rounding
+scale) is decided by the interval twin. Only a certified failure, an enclosure that excludes the
+claimed relation, refutes a claim.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ import mpmath
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 
 from claims.engine import relations as R
 from claims.engine.declare import POSITIVE, REGISTRY, Claim, property_of
-from claims.engine.instances import Instance, as_batch, build_batch, lift, pick, roundings, to_plain
-from claims.engine.profiles import CONFIRM_DPS, DEEP_DPS, HIGH_DPS, Profile
-from models.ops import F64, MP
+from claims.engine.instances import Instance, as_batch, build_batch, lift_interval, nudged, pick, roundings, to_plain
+from claims.engine.profiles import CAP_BITS, START_BITS, Profile, digits
+from models.ops import F64, IV
 
 SEED = st.integers(0, 2**32 - 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,11 @@ class ClaimTimeout(BaseException):
 
 
 class Undecided(Exception):
-    """Even the high-precision twin could not tell (a difference that moves with precision)."""
+    """The twin's enclosures still straddle the relation at the precision cap."""
+
+
+class UndefinedValue(Exception):
+    """The check's value is NaN (or a division by zero) at an input: a broken check, not a verdict."""
 
 
 class _Found(Exception):
@@ -52,6 +57,8 @@ class Tally:
     examples: int = 0
     instances: int = 0
     spot_checks: int = 0
+    twin_decided: int = 0
+    max_bits: int = 0
     digits: list[float] = field(default_factory=list)
     overruled: int = 0
     crash: str | None = None
@@ -78,80 +85,107 @@ def relations(claim: Claim, v: Instance, ops: Any, overrides: dict[str, Any]) ->
     if isinstance(out, R.Relation):
         return {"check": out}
     if isinstance(out, dict):
-        return out
-    if isinstance(out, (list, tuple)):
-        return {f"check {i + 1}": r for i, r in enumerate(out)}
-    raise TypeError(f"check returned {type(out).__name__}; return equal(...), is_true(...) or a dict of them")
+        rels = out
+    elif isinstance(out, (list, tuple)):
+        rels = {f"check {i + 1}": r for i, r in enumerate(out)}
+    else:
+        raise TypeError(f"check returned {type(out).__name__}; return equal(...), is_true(...) or a dict of them")
+    if not rels:
+        raise TypeError("check compares nothing (it returned no relation); return equal(...), is_true(...) or a dict of them")
+    bad = [label for label, rel in rels.items() if not isinstance(rel, R.Relation)]
+    if bad:
+        raise TypeError(f"check returned {bad[0]!r} = {type(rels[bad[0]]).__name__}, not a relation; use equal(...), is_true(...), ...")
+    return rels
 
 
-def screen_batch(rels: dict[str, R.Relation], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per instance: passes the float64 screen on every relation; worst badness for ordering."""
-    ok, bad = np.ones(n, bool), np.zeros(n)
-    for rel in rels.values():
-        r_ok, r_bad = R.screen(rel, n)
-        ok &= r_ok
+def screen_batch(rels: dict[str, R.Relation], nudged_rels: dict[str, R.Relation], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per instance: the float64 screen over every relation (FAILS if any fails clearly, HOLDS if all
+    hold clearly, else UNCLEAR), and the worst badness for ordering the twin's work."""
+    status, bad = np.full(n, R.HOLDS), np.zeros(n)
+    for label, rel in rels.items():
+        r_status, r_bad = R.screen(rel, nudged_rels.get(label, rel), n)
+        status = np.where((status == R.FAILS) | (r_status == R.FAILS), R.FAILS, np.minimum(status, r_status))
         bad = np.maximum(bad, r_bad)
-    return ok, bad
+    return status, bad
 
 
-def twin(claim: Claim, one: Instance, overrides: dict[str, Any], dps: int) -> tuple[dict[str, R.Relation], dict[str, Any]]:
-    """The twin's relations for one instance at ``dps`` digits, and each one's decision."""
-    with mpmath.workdps(dps):
-        rels = relations(claim, lift(one), MP, overrides)
-        return rels, {label: R.decide(rel, dps) for label, rel in rels.items()}
+@contextmanager
+def precision(bits: int) -> Iterator[None]:
+    """Run the twin at ``bits`` bits: intervals and any mpmath a check calls itself."""
+    saved = mpmath.iv.prec, mpmath.mp.prec
+    mpmath.iv.prec = mpmath.mp.prec = bits
+    try:
+        yield
+    finally:
+        mpmath.iv.prec, mpmath.mp.prec = saved
 
 
-def working_dps(one: Instance) -> int:
-    """Digits the twin needs: HIGH_DPS plus the dynamic range of the instance's values.
+def twin(claim: Claim, one: Instance, overrides: dict[str, Any], bits: int) -> tuple[dict[str, R.Relation], dict[str, R.Decision]]:
+    """The twin's relations for one instance at ``bits`` bits, and each one's decision."""
+    with precision(bits):
+        rels = relations(claim, lift_interval(one), IV, overrides)
+        return rels, {label: R.decide(rel, bits) for label, rel in rels.items()}
 
-    Adding 1e16 to 1e-300 is exact only with about 316 digits; with fewer, the twin itself would
-    round, so precision grows with the spread of magnitudes among the inputs.
+
+@dataclass
+class TwinVerdict:
+    """The twin's decision of one instance: the first relation certified false (or None), and how."""
+
+    failed: str | None
+    rels: dict[str, R.Relation]
+    decisions: dict[str, R.Decision]
+    bits: int
+    tried: list[int]
+
+
+def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any]) -> TwinVerdict:
+    """Decide one instance in interval arithmetic, raising the precision as far as the enclosures ask.
+
+    Starts at START_BITS; an undecided relation names the precision its enclosure needs (or asks
+    for double), up to CAP_BITS. Past the cap the instance is Undecided; a NaN is UndefinedValue.
     """
-    mags = [np.abs(np.asarray(one[k], dtype=float)).reshape(-1) for k in one.data]
-    mags = np.concatenate(mags) if mags else np.zeros(0)
-    mags = mags[(mags > 0) & np.isfinite(mags)]
-    spread = float(np.log10(mags.max()) - np.log10(mags.min())) if mags.size else 0.0
-    return HIGH_DPS + int(np.ceil(spread))
+    bits, tried = START_BITS, []
+    while True:
+        rels, decisions = twin(claim, one, overrides, bits)
+        tried.append(bits)
+        for label, d in decisions.items():
+            if d.undefined and bits >= 4 * START_BITS:
+                raise UndefinedValue(f"'{label}': {d.undefined} at input {to_plain(one)}")
+        failed = next((label for label, d in decisions.items() if d.holds is False), None)
+        asks = [max(d.bits, 4 * bits if d.undefined else 0) for d in decisions.values() if d.holds is None]
+        if failed is not None or not asks:
+            return TwinVerdict(failed, rels, decisions, bits, tried)
+        if bits >= CAP_BITS:
+            label = next(label for label, d in decisions.items() if d.holds is None)
+            raise Undecided(
+                f"'{label}' is still undecided at {digits(bits)} digits (tried {[digits(b) for b in tried]} digits): "
+                f"its enclosure straddles the relation, a tie or a gap below 10^-{digits(bits)} of the computation's scale, "
+                f"at input {to_plain(one)}"
+            )
+        bits = min(CAP_BITS, max(max(asks), bits + bits // 2))
 
 
 def twin_fails(claim: Claim, one: Instance, overrides: dict[str, Any]) -> tuple[str, dict[str, R.Relation]] | None:
-    """The label of a relation the twin confirms false, else None.
-
-    Decided at the working precision; anything not clearly true there climbs a ladder of
-    precisions until two consecutive rungs agree: false twice is a confirmed failure, true twice
-    means the earlier answer was the twin's own rounding. No agreement by DEEP_DPS digits is
-    Undecided, reported as an error rather than guessed.
-    """
-    low = working_dps(one)
-    rels, decisions = twin(claim, one, overrides, low)
-    suspects = [label for label, (holds, _) in decisions.items() if holds is not True]
-    if not suspects:
-        return None
-    ladder = [low + CONFIRM_DPS - HIGH_DPS, 2 * low + CONFIRM_DPS - HIGH_DPS, max(DEEP_DPS, 3 * low)]
-    history = {label: [decisions[label][0]] for label in suspects}
-    for dps in ladder:
-        rels, decisions = twin(claim, one, overrides, dps)
-        for label in list(history):
-            seen = history[label] + [decisions[label][0]]
-            history[label] = seen
-            if seen[-2:] == [False, False]:
-                return label, rels
-            if seen[-2:] == [True, True]:
-                del history[label]
-        if not history:
-            return None
-    label, seen = next(iter(history.items()))
-    raise Undecided(f"'{label}' moves with precision (decisions at {[low, *ladder]} digits: {seen})")
+    """The label of a relation the twin certifies false, with the twin's relations; else None."""
+    verdict = twin_decide(claim, one, overrides)
+    return None if verdict.failed is None else (verdict.failed, verdict.rels)
 
 
 def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:
-    """Evaluate one instance in mpmath and record how many digits float64 got right."""
-    mp_rels, _ = twin(claim, one, overrides, HIGH_DPS)
+    """Evaluate one instance in the twin and record how many digits float64 got right."""
+    twin_rels, _ = twin(claim, one, overrides, START_BITS)
     tally.spot_checks += 1
-    for label, rel in mp_rels.items():
-        digits = R.digits_agreed(batch_rels[label], rel, row, n)
-        if digits is not None:
-            tally.digits.append(digits)
+    for label, rel in twin_rels.items():
+        agreed = R.digits_agreed(batch_rels[label], rel, row, n)
+        if agreed is not None:
+            tally.digits.append(agreed)
+
+
+def _decided(tally: Tally, claim: Claim, one: Instance, overrides: dict[str, Any]) -> TwinVerdict:
+    verdict = twin_decide(claim, one, overrides)
+    tally.twin_decided += 1
+    tally.max_bits = max(tally.max_bits, verdict.bits)
+    return verdict
 
 
 # ------------------------------------------------------------------ sampled claims
@@ -170,27 +204,30 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
             raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
         batch, n = build_batch(case, claim.instances, seed, profile.batch)
         rels = relations(claim, batch, F64, overrides)
-        ok, bad = screen_batch(rels, n)
+        status, bad = screen_batch(rels, relations(claim, nudged(batch, seed), F64, overrides), n)
         tally.examples += 1
         tally.instances += n
-        order = np.argsort(-bad, kind="stable")
-        candidates = [int(i) for i in order[ok[order] == want]]
+        # for-all: every instance not clearly holding, likely failures first; exists: likely witnesses first
+        order = np.argsort(bad if want else -bad, kind="stable")
+        candidates = [int(i) for i in order if status[i] != (R.FAILS if want else R.HOLDS)]
         if tally.wants_spot_check(repr((case, seed)), profile.spot_checks):
             spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
-            if not want and 0 not in candidates:
+            if 0 not in candidates:
                 candidates.append(0)
         for i in candidates:
             one = pick(batch, i, n)
-            failed = twin_fails(claim, one, overrides)
-            if (failed is not None) != want:
-                tally.found = {"instance": one, "label": failed[0] if failed else None, "case": case, "seed": seed}
+            verdict = _decided(tally, claim, one, overrides)
+            if (verdict.failed is not None) != want:
+                tally.found = {"instance": one, "label": verdict.failed, "case": case, "seed": seed}
                 raise _Found
-            # float64 said "fails" (for-all) or "witness" (exists) and the twin said otherwise
-            tally.overruled += int(bool(ok[i]) == want)
+            # float64 said "fails" (for-all) or "witness" (exists) clearly and the twin said otherwise
+            tally.overruled += int(status[i] == (R.HOLDS if want else R.FAILS))
     except _Found:
         raise
-    except Exception as exc:  # a crashing check is an error verdict, never a refutation
-        tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"
+    except Exception as exc:
+        if tally.found is not None:
+            return  # while Hypothesis shrinks a confirmed find, an undecidable variant is just not a failure
+        tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"  # a crash is an error verdict, never a refutation
 
 
 def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want: bool) -> Tally:
@@ -207,6 +244,9 @@ def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want:
         prop()
     except _Found:
         pass
+    except Flaky as exc:
+        if tally.found is None:  # a find the twin confirmed is kept; anything else is the real cause
+            tally.crash = f"the check gave different results on the same input: {exc}"
     except (Unsatisfiable, FailedHealthCheck) as exc:
         tally.crash = f"the cases strategy cannot generate examples: {exc}. Loosen its filters or bounds."
     return tally
@@ -267,6 +307,7 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
 def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
     batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
     rels = relations(claim, batch, F64, overrides)
+    moved = relations(claim, nudged(batch, drawn[1]), F64, overrides)
     tally.examples += 1
     tally.instances += n
     spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
@@ -275,16 +316,16 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
     for label, rel in rels.items():
         if label in broken:
             continue
-        ok, bad = R.screen(rel, n)
-        suspects = [int(i) for i in np.argsort(-bad, kind="stable") if not ok[i]] + ([0] if spot and ok[0] else [])
+        status, bad = R.screen(rel, moved[label], n)
+        suspects = [int(i) for i in np.argsort(-bad, kind="stable") if status[i] != R.HOLDS]
+        suspects += [0] if spot and status[0] == R.HOLDS else []
+        single = Claim(**{**claim.__dict__, "check": _only(claim.check, label)})
         for i in suspects:
             one = pick(batch, int(i), n)
-            single = Claim(**{**claim.__dict__, "check": _only(claim.check, label)})
-            if twin_fails(single, one, overrides) is not None:
+            if _decided(tally, single, one, overrides).failed is not None:
                 broken[label] = {"instance": one, "label": label, "case": drawn[0], "seed": drawn[1]}
                 break
-            if not ok[i]:
-                tally.overruled += 1
+            tally.overruled += int(status[i] == R.FAILS)
 
 
 def _shrunk(single: Claim, profile: Profile, overrides: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
@@ -317,15 +358,15 @@ def run_exhaustive(claim: Claim, overrides: dict[str, Any]) -> Tally:
     n = max(sizes) if sizes else 1
     batch.data = frozenset(k for k, v in batch.items() if np.ndim(v) and np.shape(v)[0] == n)
     rels = relations(claim, batch, F64, overrides)
-    ok, bad = screen_batch(rels, n)
+    status, bad = screen_batch(rels, rels, n)
     tally.examples = tally.instances = n
     spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
     for i in np.argsort(-bad, kind="stable"):
-        failed = twin_fails(claim, pick(batch, int(i), n), overrides)
-        if failed is not None:
-            tally.found = {"instance": pick(batch, int(i), n), "label": failed[0], "case": {}, "seed": None}
+        verdict = _decided(tally, claim, pick(batch, int(i), n), overrides)
+        if verdict.failed is not None:
+            tally.found = {"instance": pick(batch, int(i), n), "label": verdict.failed, "case": {}, "seed": None}
             break
-        tally.overruled += int(not ok[i])
+        tally.overruled += int(status[i] == R.FAILS)
     return tally
 
 
@@ -349,27 +390,25 @@ def reduce_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], 
 
 
 def describe_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], positive: bool) -> dict[str, Any]:
-    """Counterexample (or witness) as plain JSON: inputs, the failing sub-check, both sides."""
+    """Counterexample (or witness) as plain JSON: inputs, the failing sub-check, both sides, and
+    the certificate: the enclosure that excludes the claimed relation (or, for a witness, that holds it)."""
     one = reduce_find(claim, found, overrides, positive)
-    rels, decisions = twin(claim, one, overrides, working_dps(one) + CONFIRM_DPS - HIGH_DPS)
-    label = found["label"] if found["label"] in rels else next(iter(rels))
-    if not positive:
-        _, deep = twin(claim, one, overrides, DEEP_DPS)
-        if deep[label][0] is not False:
-            raise Undecided(
-                f"a counterexample to '{label}' confirmed at {HIGH_DPS} and {CONFIRM_DPS} digits does not survive at "
-                f"{DEEP_DPS} digits; the twin's own rounding is to blame, not the claim: {to_plain(one)}"
-            )
+    verdict = twin_decide(claim, one, overrides)
+    if (verdict.failed is None) != positive:
+        raise Undecided(f"the find at {to_plain(one)} no longer decides the same way; the check is not deterministic")
+    label = verdict.failed or (found["label"] if found["label"] in verdict.rels else next(iter(verdict.rels)))
     f64 = relations(claim, as_batch(one), F64, overrides)
-    return {
+    out = {
         "inputs": to_plain(one),
-        "check": found["label"] or label,
-        "values": R.sides(rels[label]),
+        "check": label,
+        "values": R.sides(verdict.rels[label]),
         "float64_values": R.sides(_first(f64[label])),
-        "margin": decisions[label][1],
-        "confirmed_dps": [working_dps(one), working_dps(one) + CONFIRM_DPS - HIGH_DPS] + ([] if positive else [DEEP_DPS]),
+        "certified_at_digits": digits(verdict.bits),
         "case": to_plain(Instance(found["case"])) if found.get("case") else None,
     }
+    if not positive:
+        out["certificate"] = verdict.decisions[label].certificate
+    return out
 
 
 def _first(rel: R.Relation) -> R.Relation:
@@ -434,7 +473,9 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
     except ClaimTimeout:
         record.update(verdict="error", message=f"claim '{claim.id}' ran past the {profile.name} profile's {profile.time_limit_s:.0f} s limit; make its cases smaller or its check cheaper")
     except Undecided as exc:
-        record.update(verdict="error", message=f"claim '{claim.id}': the high-precision twin could not decide: {exc}")
+        record.update(verdict="error", message=f"claim '{claim.id}': the interval twin could not decide: {exc}")
+    except UndefinedValue as exc:
+        record.update(verdict="error", message=f"claim '{claim.id}': the check's value is undefined: {exc}")
     except Exception as exc:
         record.update(verdict="error", message=f"claim '{claim.id}' crashed: {type(exc).__name__}: {exc}\n{_where(exc)}")
     if not record["evidence"]:
@@ -521,9 +562,10 @@ def _evidence(tally: Tally, strength: str, method: str = "hypothesis") -> dict[s
         "instances": tally.instances,
         "spot_checks": tally.spot_checks,
         "min_digits_agreed": round(min(tally.digits), 1) if tally.digits else None,
+        "twin": "interval",
+        "twin_decided": tally.twin_decided,
+        "twin_max_digits": digits(tally.max_bits) if tally.max_bits else None,
         "float64_screen_overruled": tally.overruled,
-        "decided_at_digits": HIGH_DPS,
-        "confirmed_at_digits": CONFIRM_DPS,
     }
 
 
