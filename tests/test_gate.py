@@ -6,10 +6,14 @@ import configparser
 import json
 import os
 import shlex
+import signal
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GD = "converges-iff or min-reciprocal"  # the two headline gradient-descent claims
@@ -133,3 +137,98 @@ def test_every_refuted_claim_fails_again_when_reproduced_as_stated(tmp_path):
     assert proc.returncode == 1
     assert f"{len(refuted)} failed" in proc.stdout.splitlines()[-1], proc.stdout[-500:]
     assert all(c["verdict"] == "refuted" for c in report["claims"])
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The project seen from another folder (symlinks), whose own reports/ holds a previous run."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("claims", "models", "tests", "pyproject.toml", "tox.ini"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "reports").mkdir()
+    (root / "reports").chmod(0o755)
+    (root / "reports" / "README.md").write_text("previous")
+    return root
+
+
+def run_in(project, *args, extra="", popen=False):
+    env = {**os.environ, "CLAIMS_EXTRA_MODULES": extra, "CLAIMS_PROFILE": "quick"}
+    cmd = [sys.executable, "-m", "pytest", "tests/test_claims.py", "-q", "-p", "no:cacheprovider", *args]
+    if popen:
+        return subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+def previous_reports_untouched(project, partial=False):
+    reports = project / "reports"
+    expected = ["README.md", "partial"] if partial else ["README.md"]
+    return sorted(os.listdir(reports)) == expected and (reports / "README.md").read_text() == "previous"
+
+
+def test_collect_only_writes_no_reports(project):
+    proc = run_in(project, "--collect-only", *shipped_args())
+    assert proc.returncode == 0 and previous_reports_untouched(project)
+
+
+def test_a_selection_writes_only_reports_partial(project):
+    proc = run_in(project, *shipped_args(), "-k", "relu")
+    assert proc.returncode == 0 and previous_reports_untouched(project, partial=True)
+    assert len(json.loads((project / "reports" / "partial" / "claims.json").read_text())["claims"]) > 10
+
+
+@pytest.mark.parametrize("stop", [["-x"], ["--maxfail", "2"], ["-x", "-n", "0"]], ids=["x", "maxfail", "x-serial"])
+def test_a_run_stopped_early_writes_no_reports(project, stop):
+    proc = run_in(project, *shipped_args(), *stop, extra="tests.fixtures.break_quadratic")
+    assert proc.returncode in (1, 2), proc.stdout[-2000:]
+    assert "reports not written: the run" in proc.stdout and previous_reports_untouched(project)
+
+
+def test_an_interrupted_run_writes_no_reports(project):
+    proc = run_in(project, *shipped_args(), "-k", "relu or fixture", extra="tests.fixtures.hanging_claim", popen=True)
+    time.sleep(12)  # the other claims are done; the hanging one is running
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole process group
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 2, out[-2000:]
+    assert previous_reports_untouched(project)
+
+
+def test_a_complete_run_replaces_the_reports_whole_and_keeps_their_mode(project):
+    proc = run_in(project, *shipped_args(), extra="tests.fixtures.crashing_claim")
+    assert proc.returncode == 1, proc.stdout[-2000:]  # the crashed claim fails the gate
+    reports = project / "reports"
+    report = json.loads((reports / "claims.json").read_text())
+    assert by_id(report)["fixture.check-kills-its-worker"]["verdict"] == "error"  # a crashed worker is still a complete run
+    assert len(report["claims"]) > 200 and (reports / "README.md").read_text() != "previous"
+    assert stat.S_IMODE(reports.stat().st_mode) == 0o755
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".reports")) == []
+
+
+def test_an_unwritable_reports_folder_is_one_message_and_its_own_exit_status(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.json").write_text("{}")
+    out.chmod(0o555)
+    proc, _ = run_claims(tmp_path, *shipped_args(), "-k", "relu")
+    out.chmod(0o755)
+    assert proc.returncode == 6, proc.stdout[-2000:]
+    assert proc.stdout.count("could not write the reports to") == 1 and f"{out}/" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert os.listdir(out) == ["claims.json"] and (out / "claims.json").read_text() == "{}"
+
+
+def test_a_full_disk_is_one_message_and_its_own_exit_status(tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'mount failed'})")
+    try:
+        env = {**os.environ, "CLAIMS_PROFILE": "ci"}
+        proc = subprocess.run([sys.executable, "-m", "pytest", "tests/test_claims.py", "-q", "-p", "no:cacheprovider",
+                               *shipped_args(), "-k", "relu", "--claims-report", str(disk / "out")],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 6 and proc.stdout.count("the disk is full") == 1, proc.stdout[-2000:]
+        assert os.listdir(disk) == []  # no staging folder left behind
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
