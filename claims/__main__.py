@@ -2,12 +2,15 @@
 
 ``check`` runs claims whose id contains a given text and prints each verdict with its
 counterexample and negative control; ``bench`` times the ci profile serial and parallel.
+Exit status: 0 all well, 1 a gate failure or a missed negative control, 2 a usage error
+(an unknown profile, or no claim matches).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import claims
@@ -22,16 +25,35 @@ def _selected(texts: list[str]) -> list:
     return [c for c in registry.claims.values() if not texts or any(t in c.id or t == c.worksheet for t in texts)]
 
 
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A bad input: printed as one line, exit status 2."""
+
+
+def _matching(texts: list[str]) -> list:
+    selected = _selected(texts)
+    if not selected and texts:
+        raise UsageError(f"no claim id contains {' or '.join(map(repr, texts))} (python -m claims list shows them all)")
+    if not selected:
+        raise UsageError("the catalogue has no claims (see claims/README.md to add some)")
+    return selected
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    for c in _selected(args.text):
+    for c in _matching(args.text):
         print(f"{c.id:70s} {c.worksheet} {c.location:14s} {c.kind:12s} expects {c.expected}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    profile = profile_named(args.profile)
+    try:
+        profile = profile_named(args.profile)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     bad = 0
-    for c in _selected(args.text):
+    for c in _matching(args.text):
         r = run_claim(c, profile)
         print(f"{r['verdict']:13s} (pinned {r['expected']}, gate {r['gate']}, {r['seconds']:.2f} s)  {c.id}")
         for key in ("message", "counterexample", "witness", "first_broken_step"):
@@ -63,7 +85,15 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--profile", choices=list(PROFILES), default=None)
             p.add_argument("--no-controls", dest="controls", action="store_false", help="skip the negative controls")
     args = parser.parse_args(argv)
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except UsageError as exc:
+        print(f"python -m claims {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): not an error of a listing; checks were cut short.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0 if args.command == "list" else 1
 
 
 if __name__ == "__main__":
