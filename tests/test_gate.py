@@ -232,3 +232,12 @@ def test_a_full_disk_is_one_message_and_its_own_exit_status(tmp_path):
         assert os.listdir(disk) == []  # no staging folder left behind
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.parametrize("workers", [["-n", "0"], "shipped"], ids=["serial", "shipped"])
+def test_a_malformed_declaration_is_named_once_at_collection(tmp_path, workers):
+    args = shipped_args() if workers == "shipped" else workers
+    proc, report = run_claims(tmp_path, *args, "-k", "fixture", extra="tests.fixtures.malformed_claim")
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("claims: fixture.declared-without-a-negative-control")]
+    assert len(lines) == 1 and "no negative control" in lines[0], proc.stdout[-2000:]
+    assert proc.returncode == 1 and report["claims"][0]["verdict"] == "error"

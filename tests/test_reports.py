@@ -272,3 +272,11 @@ def test_a_full_disk_leaves_the_previous_reports(small_disk):
     assert str(target) in str(err.value)
     assert contents(target) == PREVIOUS and sorted(p.name for p in small_disk.iterdir()) == ["reports"]
     shutil.rmtree(target)
+
+
+@pytest.mark.parametrize("name", ["README.txt", "readme.md"])
+def test_a_worksheet_named_readme_does_not_overwrite_the_index(records, name):
+    files = render([dict(r, worksheet=name) if r["worksheet"] == WS000 else r for r in records], META, WORKSHEETS)
+    page = name.rsplit(".", 1)[0] + ".worksheet.md"
+    assert files["README.md"].startswith("# Claim report") and f"]({page})" in files["README.md"]
+    assert page in files and "r.chain" in files[page]

@@ -178,6 +178,10 @@ def _dump_path(config: pytest.Config, worker: str) -> Path:
 
 def pytest_report_collectionfinish(config: pytest.Config, start_path: Path, items: list[pytest.Item]) -> list[str]:
     """Malformed declarations and broken catalogue modules, named at collection time."""
+    return _declaration_problems()
+
+
+def _declaration_problems() -> list[str]:
     registry = claims.load()
     lines = [f"claims: {c.id} ({c.module}) is malformed: {'; '.join(c.problems)}" for c in registry.claims.values() if c.problems]
     lines += [f"claims: catalogue module {m} failed to import: {e}" for m, e in registry.load_errors.items()]
@@ -191,6 +195,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     node.config._claims_collected.update(_claim_ids(ids))
+    _announce_problems_once(node.config)
+
+
+def _announce_problems_once(config: pytest.Config) -> None:
+    """Under xdist the controller collects nothing and never reports a collection, so name them here."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or getattr(config, "_claims_announced", False):
+        return
+    config._claims_announced = True
+    for line in _declaration_problems():
+        reporter.write_line(line)
 
 
 def _claim_ids(nodeids: Any) -> set[str]:

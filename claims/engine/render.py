@@ -65,8 +65,13 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+INDEX = "README.md"
+
+
 def _page_name(worksheet: str) -> str:
-    return Path(worksheet).stem + ".md"
+    """A worksheet's page; one named README.* gets another name, never the index's (any letter case)."""
+    stem = Path(worksheet).stem
+    return f"{stem}.worksheet.md" if f"{stem}.md".lower() == INDEX.lower() else f"{stem}.md"
 
 
 def _strength(r: dict[str, Any]) -> str:
