@@ -181,7 +181,7 @@ def _dE_dy_componentwise(v: Any, ops: Any) -> Array:
 def _entries(x: Array, ops: Any) -> Array:
     """The entries of a matrix in row-major order (batched in float64): layout aside."""
     x = np.asarray(x)
-    return x.reshape(x.shape[0], -1) if ops.name == "float64" else x.reshape(-1)
+    return x.reshape(x.shape[0], -1) if ops.batched else x.reshape(-1)
 
 
 def same_entries(prev: Array, cur: Array, ops: Any) -> Relation:

@@ -16,9 +16,10 @@ import numpy as np
 
 
 class Ops:
-    """Operations common to both backends; subclasses supply the scalar functions."""
+    """Operations common to every backend; subclasses supply the scalar functions."""
 
     name = "abstract"
+    batched = False  # float backends evaluate a batch (leading axis); the twins one instance
 
     # Linear algebra that works for float and object arrays, with or without batch axes.
     @staticmethod
@@ -107,6 +108,7 @@ class Float64(Ops):
     """float64 NumPy; every function broadcasts over leading batch axes."""
 
     name = "float64"
+    batched = True
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     log1p = staticmethod(np.log1p)
@@ -123,6 +125,16 @@ class Float64(Ops):
         # 1/(1+e^-x) written to avoid overflow of e^-x for very negative x.
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+class Float32(Float64):
+    """float32 NumPy: the float64 screen runs a batch here too, to see each entry's rounding scale."""
+
+    name = "float32"
+
+    @staticmethod
+    def asarray(x: Any) -> np.ndarray:
+        return np.asarray(x, dtype=np.float32)
 
 
 def _lift(fn: Any) -> Any:
@@ -373,5 +385,6 @@ def to_mp(x: Any) -> Any:
 
 
 F64 = Float64()
+F32 = Float32()
 MP = Mpmath()
 IV = Interval()

@@ -87,19 +87,26 @@ def lift_interval(instance: Instance) -> Instance:
 
 
 def nudged(batch: Instance, seed: int) -> Instance:
-    """The batch with every float input moved by a few ulps (each entry its own way; zeros stay 0).
+    """The batch with every float input moved by a few ulps (each entry its own way).
 
-    Re-evaluating a check on it shows how far rounding can move each computed entry.
+    Re-evaluating a check on it shows how far rounding can move each computed entry. Whole
+    numbers stay (0/1 labels, counts, exact constants): a check may test them for equality.
     """
     rng = np.random.default_rng([seed, 0x5EED])
     out = {}
     for key, value in batch.items():
         if key in batch.data and np.asarray(value).dtype.kind == "f":
             ulps = rng.choice(NUDGE_ULPS, size=np.shape(value))
-            out[key] = value * (1 + ulps * 2.0**-52)
+            with np.errstate(invalid="ignore"):
+                out[key] = np.where(value == np.round(value), value, value * (1 + ulps * 2.0**-52))
         else:
             out[key] = value
     return batch.with_values(out)
+
+
+def in_float32(batch: Instance) -> Instance:
+    """The batch with its float inputs rounded to float32 (for the screen's float32 rerun)."""
+    return batch.with_values({k: v.astype(np.float32) if k in batch.data and np.asarray(v).dtype.kind == "f" else v for k, v in batch.items()})
 
 
 def as_batch(instance: Instance) -> Instance:

@@ -161,7 +161,7 @@ def equal_array(lhs: Any, rhs: Any, ops: Any, names: tuple[str, str] = ("stated"
     A shape mismatch is a refutation that shows both shapes. In float64 the leading batch axis,
     which every value computed from the instances carries, is not part of the shape compared.
     """
-    shapes = [np.shape(x)[1:] if ops.name == "float64" else np.shape(x) for x in (lhs, rhs)]
+    shapes = [np.shape(x)[1:] if ops.batched else np.shape(x) for x in (lhs, rhs)]
     if shapes[0] != shapes[1]:
         return is_true(exact(False), show={f"{names[0]} shape": list(shapes[0]), f"{names[1]} shape": list(shapes[1])})
     return equal(lhs, rhs)
@@ -192,20 +192,46 @@ def _pair_rows(a: Any, b: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     return _rows(a, n), _rows(b, n)
 
 
-def _gaps(a: np.ndarray, b: np.ndarray, a2: np.ndarray, b2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per entry: gap b - a, and whether it is judged (finite, no jump) with |gap| beyond SCREEN_K rounding scales.
+@dataclass
+class Rerun:
+    """The same relation computed again: from inputs nudged by a few ulps, or in float32.
 
-    The rounding scale of an entry is how far its gap moved when the inputs were nudged by a few
-    ulps, and at least EPS times the size of its two sides: its own scale, not its row's.
+    ``factor`` scales its deviation to a float64 rounding scale (1 for a nudge; 2^-29, the ratio
+    of the two precisions, for float32). A nudge that moves a side by more than JUMP has crossed
+    a branch or a cancellation: float64 cannot judge that entry. A float32 run that moves a side
+    by more than 2^-8 of its size says nothing reliable and is ignored there.
+    """
+
+    rel: Relation
+    factor: float = 1.0
+
+
+F32_FACTOR = 2.0**-29
+F32_TRUST = 2.0**-8
+
+
+def _gaps(a: np.ndarray, b: np.ndarray, reruns: list[tuple[np.ndarray, np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry: gap b - a, and +1 where |gap| is beyond SCREEN_K rounding scales, -1 within, 0 unjudged.
+
+    The rounding scale of an entry is the largest deviation its gap shows in the reruns (scaled
+    to float64), and at least EPS times the size of its two sides: its own scale, not its row's.
     """
     with np.errstate(invalid="ignore", over="ignore"):
         size = np.abs(a) + np.abs(b)
-        gap, gap2 = b - a, b2 - a2
-        scale = np.abs(gap - gap2) + EPS * size
-        jumped = (np.abs(a - a2) > JUMP * size) | (np.abs(b - b2) > JUMP * size)
-        finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(a2) & np.isfinite(b2)
-        beyond = (np.abs(gap) > SCREEN_K * scale) & finite & ~jumped
-        within = (np.abs(gap) <= SCREEN_K * scale) & finite & ~jumped
+        gap = b - a
+        scale = EPS * size
+        judged = np.isfinite(a) & np.isfinite(b)
+        for a2, b2, factor in reruns:
+            moved = np.maximum(np.abs(a - a2), np.abs(b - b2))
+            deviation = np.abs(gap - (b2 - a2)) * factor
+            usable = np.isfinite(deviation)
+            if factor == 1.0:  # a nudge: a jump means float64 cannot judge the entry
+                judged &= usable & ~(moved > JUMP * size)
+            else:  # float32: only where it stayed close enough to be a rounding estimate
+                usable &= ~(moved > F32_TRUST * size)
+            scale = np.where(usable, np.maximum(scale, deviation), scale)
+        beyond = judged & (np.abs(gap) > SCREEN_K * scale)
+        within = judged & (np.abs(gap) <= SCREEN_K * scale)
     return gap, np.where(beyond, 1, np.where(within, -1, 0))
 
 
@@ -213,19 +239,32 @@ def _status(holds: np.ndarray, fails: np.ndarray) -> np.ndarray:
     return np.where(fails, FAILS, np.where(holds, HOLDS, UNCLEAR))
 
 
-def screen(rel: Relation, nudged: Relation, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _rerun_rows(reruns: list[Rerun], pick: Any, shape: tuple[int, ...], n: int) -> list[tuple[np.ndarray, np.ndarray, float]] | None:
+    out = []
+    for rerun in reruns:
+        sides = pick(rerun.rel)
+        if sides is None:
+            return None
+        a2, b2 = _pair_rows(*sides, n)
+        if a2.shape != shape:
+            return None
+        out.append((a2, b2, rerun.factor))
+    return out
+
+
+def screen(rel: Relation, reruns: list[Rerun], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per instance: HOLDS, FAILS or UNCLEAR in float64, and a badness that orders the twin's work.
 
-    ``nudged`` is the same relation computed from inputs moved by a few ulps; where float64 is
-    not clear (a gap inside its rounding scale, a jump, an overflow), the instance is UNCLEAR.
+    ``reruns`` are the same relation recomputed (see Rerun); where float64 is not clear (a gap
+    inside its rounding scale, a jump, an overflow), the instance is UNCLEAR.
     """
     if rel.op == "true":
-        return _screen_condition(rel.lhs, nudged.lhs if nudged.op == "true" else None, n)
+        return _screen_condition(rel.lhs, reruns, n)
     a, b = _pair_rows(rel.lhs, rel.rhs, n)
-    a2, b2 = _pair_rows(nudged.lhs, nudged.rhs, n)
-    if a2.shape != a.shape:
-        return np.full(n, UNCLEAR), np.zeros(n)
-    gap, judged = _gaps(a, b, a2, b2)
+    rows = _rerun_rows(reruns, lambda r: (r.lhs, r.rhs) if r.op == rel.op else None, a.shape, n)
+    if rows is None:
+        return np.full(n, UNCLEAR), np.ones(n)
+    gap, judged = _gaps(a, b, rows)
     if rel.op == "==":
         status = _status(np.all(judged == -1, axis=1), np.any(judged == 1, axis=1))
     elif rel.op == "!=":
@@ -235,20 +274,21 @@ def screen(rel: Relation, nudged: Relation, n: int) -> tuple[np.ndarray, np.ndar
     return status, _badness(status, judged)
 
 
-def _screen_condition(cond: Any, nudged: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _screen_condition(cond: Any, reruns: list[Rerun], n: int) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(cond, Cmp):  # exact logic: nothing to round
         value = np.all(_rows(np.asarray(cond, dtype=bool), n).astype(bool), axis=1)
         return np.where(value, HOLDS, FAILS), (~value).astype(float)
-    truth = _rows(cond.truth, n)
-    same_shape = isinstance(nudged, Cmp) and len(nudged.leaves) == len(cond.leaves)
     judged_all = np.ones(n, bool)
     for k, (x, y) in enumerate(cond.leaves):
-        if not same_shape:
-            judged_all[:] = False
-            break
         a, b = _pair_rows(x, y, n)
-        a2, b2 = _pair_rows(*nudged.leaves[k], n)
-        judged_all &= np.all(_gaps(a, b, a2, b2)[1] == 1, axis=1) if a2.shape == a.shape else False
+
+        def leaf(r: Relation, k: int = k) -> Any:
+            ok = r.op == "true" and isinstance(r.lhs, Cmp) and len(r.lhs.leaves) == len(cond.leaves)
+            return r.lhs.leaves[k] if ok else None
+
+        rows = _rerun_rows(reruns, leaf, a.shape, n)
+        judged_all &= False if rows is None else np.all(_gaps(a, b, rows)[1] == 1, axis=1)
+    truth = _rows(cond.truth, n)
     status = np.where(judged_all, _status(np.all(truth == 1, axis=1), np.any(truth == 0, axis=1)), UNCLEAR)
     return status, (status != HOLDS).astype(float) + (status == FAILS)
 

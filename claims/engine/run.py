@@ -26,9 +26,19 @@ from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 
 from claims.engine import relations as R
 from claims.engine.declare import POSITIVE, REGISTRY, Claim, property_of
-from claims.engine.instances import Instance, as_batch, build_batch, lift_interval, nudged, pick, roundings, to_plain
+from claims.engine.instances import (
+    Instance,
+    as_batch,
+    build_batch,
+    in_float32,
+    lift_interval,
+    nudged,
+    pick,
+    roundings,
+    to_plain,
+)
 from claims.engine.profiles import CAP_BITS, START_BITS, Profile, digits
-from models.ops import F64, IV
+from models.ops import F32, F64, IV
 
 SEED = st.integers(0, 2**32 - 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,12 +108,26 @@ def relations(claim: Claim, v: Instance, ops: Any, overrides: dict[str, Any]) ->
     return rels
 
 
-def screen_batch(rels: dict[str, R.Relation], nudged_rels: dict[str, R.Relation], n: int) -> tuple[np.ndarray, np.ndarray]:
+def reruns(claim: Claim, batch: Instance, seed: int, overrides: dict[str, Any]) -> dict[str, list[R.Rerun]]:
+    """The check again on the batch nudged by a few ulps, and in float32: each entry's rounding scale.
+
+    A float32 rerun that crashes (a model insisting on float64) is simply not used.
+    """
+    moved = relations(claim, nudged(batch, seed), F64, overrides)
+    try:
+        with np.errstate(all="ignore"):
+            single = relations(claim, in_float32(batch), F32, overrides)
+    except Exception:
+        single = {}
+    return {label: [R.Rerun(moved[label])] + ([R.Rerun(single[label], R.F32_FACTOR)] if label in single else []) for label in moved}
+
+
+def screen_batch(rels: dict[str, R.Relation], again: dict[str, list[R.Rerun]], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per instance: the float64 screen over every relation (FAILS if any fails clearly, HOLDS if all
     hold clearly, else UNCLEAR), and the worst badness for ordering the twin's work."""
     status, bad = np.full(n, R.HOLDS), np.zeros(n)
     for label, rel in rels.items():
-        r_status, r_bad = R.screen(rel, nudged_rels.get(label, rel), n)
+        r_status, r_bad = R.screen(rel, again.get(label, []), n)
         status = np.where((status == R.FAILS) | (r_status == R.FAILS), R.FAILS, np.minimum(status, r_status))
         bad = np.maximum(bad, r_bad)
     return status, bad
@@ -129,34 +153,45 @@ def twin(claim: Claim, one: Instance, overrides: dict[str, Any], bits: int) -> t
 
 @dataclass
 class TwinVerdict:
-    """The twin's decision of one instance: the first relation certified false (or None), and how."""
+    """The twin's decision of one instance: the first relation certified false (or None), and how.
+
+    ``settled`` holds each decided relation's Decision, taken at the precision that decided it.
+    """
 
     failed: str | None
     rels: dict[str, R.Relation]
-    decisions: dict[str, R.Decision]
+    settled: dict[str, R.Decision]
     bits: int
     tried: list[int]
 
+    def broken(self) -> list[str]:
+        return [label for label, d in self.settled.items() if d.holds is False]
 
-def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any]) -> TwinVerdict:
+
+def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any], labels: list[str] | None = None, every: bool = False) -> TwinVerdict:
     """Decide one instance in interval arithmetic, raising the precision as far as the enclosures ask.
 
     Starts at START_BITS; an undecided relation names the precision its enclosure needs (or asks
     for double), up to CAP_BITS. Past the cap the instance is Undecided; a NaN is UndefinedValue.
+    Decides ``labels`` (all relations by default) and stops at the first failure unless ``every``.
     """
-    bits, tried = START_BITS, []
+    bits, tried, settled = START_BITS, [], {}
     while True:
         rels, decisions = twin(claim, one, overrides, bits)
         tried.append(bits)
-        for label, d in decisions.items():
+        pending = [label for label in (labels or decisions) if label not in settled]
+        for label in pending:
+            d = decisions[label]
             if d.undefined and bits >= 4 * START_BITS:
                 raise UndefinedValue(f"'{label}': {d.undefined} at input {to_plain(one)}")
-        failed = next((label for label, d in decisions.items() if d.holds is False), None)
-        asks = [max(d.bits, 4 * bits if d.undefined else 0) for d in decisions.values() if d.holds is None]
-        if failed is not None or not asks:
-            return TwinVerdict(failed, rels, decisions, bits, tried)
+            if d.holds is not None:
+                settled[label] = d
+        failed = next((label for label, d in settled.items() if d.holds is False), None)
+        asks = [max(decisions[label].bits, 4 * bits if decisions[label].undefined else 0) for label in pending if label not in settled]
+        if (failed is not None and not every) or not asks:
+            return TwinVerdict(failed, rels, settled, bits, tried)
         if bits >= CAP_BITS:
-            label = next(label for label, d in decisions.items() if d.holds is None)
+            label = next(label for label in pending if label not in settled)
             raise Undecided(
                 f"'{label}' is still undecided at {digits(bits)} digits (tried {[digits(b) for b in tried]} digits): "
                 f"its enclosure straddles the relation, a tie or a gap below 10^-{digits(bits)} of the computation's scale, "
@@ -181,8 +216,8 @@ def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, r
             tally.digits.append(agreed)
 
 
-def _decided(tally: Tally, claim: Claim, one: Instance, overrides: dict[str, Any]) -> TwinVerdict:
-    verdict = twin_decide(claim, one, overrides)
+def _decided(tally: Tally, claim: Claim, one: Instance, overrides: dict[str, Any], **how: Any) -> TwinVerdict:
+    verdict = twin_decide(claim, one, overrides, **how)
     tally.twin_decided += 1
     tally.max_bits = max(tally.max_bits, verdict.bits)
     return verdict
@@ -204,7 +239,7 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
             raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
         batch, n = build_batch(case, claim.instances, seed, profile.batch)
         rels = relations(claim, batch, F64, overrides)
-        status, bad = screen_batch(rels, relations(claim, nudged(batch, seed), F64, overrides), n)
+        status, bad = screen_batch(rels, reruns(claim, batch, seed, overrides), n)
         tally.examples += 1
         tally.instances += n
         # for-all: every instance not clearly holding, likely failures first; exists: likely witnesses first
@@ -307,25 +342,34 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
 def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
     batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
     rels = relations(claim, batch, F64, overrides)
-    moved = relations(claim, nudged(batch, drawn[1]), F64, overrides)
+    again = reruns(claim, batch, drawn[1], overrides)
     tally.examples += 1
     tally.instances += n
     spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
     if spot:
         spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
+    # Each instance some open step cannot clear is decided once by the twin, for all those steps.
+    open_steps: dict[int, list[str]] = {}
+    said_fails: set[tuple[int, str]] = set()
     for label, rel in rels.items():
         if label in broken:
             continue
-        status, bad = R.screen(rel, moved[label], n)
+        status, bad = R.screen(rel, again[label], n)
         suspects = [int(i) for i in np.argsort(-bad, kind="stable") if status[i] != R.HOLDS]
-        suspects += [0] if spot and status[0] == R.HOLDS else []
-        single = Claim(**{**claim.__dict__, "check": _only(claim.check, label)})
-        for i in suspects:
-            one = pick(batch, int(i), n)
-            if _decided(tally, single, one, overrides).failed is not None:
-                broken[label] = {"instance": one, "label": label, "case": drawn[0], "seed": drawn[1]}
-                break
-            tally.overruled += int(status[i] == R.FAILS)
+        for i in suspects + ([0] if spot and status[0] == R.HOLDS else []):
+            open_steps.setdefault(i, []).append(label)
+            if status[i] == R.FAILS:
+                said_fails.add((i, label))
+    for i, labels in open_steps.items():
+        labels = [label for label in labels if label not in broken]
+        if not labels:
+            continue
+        one = pick(batch, i, n)
+        failed = _decided(tally, claim, one, overrides, labels=labels, every=True).broken()
+        for label in failed:
+            broken[label] = {"instance": one, "label": label, "case": drawn[0], "seed": drawn[1]}
+        # float64 said a step fails clearly and the twin said it holds
+        tally.overruled += sum((i, label) in said_fails for label in labels if label not in failed)
 
 
 def _shrunk(single: Claim, profile: Profile, overrides: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
@@ -358,7 +402,7 @@ def run_exhaustive(claim: Claim, overrides: dict[str, Any]) -> Tally:
     n = max(sizes) if sizes else 1
     batch.data = frozenset(k for k, v in batch.items() if np.ndim(v) and np.shape(v)[0] == n)
     rels = relations(claim, batch, F64, overrides)
-    status, bad = screen_batch(rels, rels, n)
+    status, bad = screen_batch(rels, {}, n)
     tally.examples = tally.instances = n
     spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
     for i in np.argsort(-bad, kind="stable"):
@@ -407,7 +451,7 @@ def describe_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any]
         "case": to_plain(Instance(found["case"])) if found.get("case") else None,
     }
     if not positive:
-        out["certificate"] = verdict.decisions[label].certificate
+        out["certificate"] = verdict.settled[label].certificate
     return out
 
 
