@@ -19,7 +19,9 @@ from claims.engine import (
     exhaustive,
     exists,
     forall,
+    gt,
     is_true,
+    le,
     less,
     lt,
     st,
@@ -260,3 +262,64 @@ def test_derivation_of_conditions_keeps_close_calls_for_the_twin():
         claim = reg.claims["t.conds"]
     assert check(claim)["verdict"] == "holds"
     assert check(claim, **claim.mutant.overrides)["verdict"] == "refuted"
+
+
+# ---------------------------------------------------------------- the screen clears only within each entry's rounding scale
+# Each test kills a loosened engine: run without spot checks, only the screen can send an
+# instance to the twin, so a screen that clears too much turns these refutations into "holds".
+
+BLIND = Profile("blind", examples=30, batch=16, spot_checks=0, time_limit_s=60, derandomize=True)
+
+
+def test_an_error_on_an_entry_far_below_its_row_maximum_is_refuted():
+    # The second entry is 1e-9 of the first and 10% wrong: a whole-row tolerance would pass it.
+    def check(v, ops):
+        row = np.stack([v.x * 0 + 1, v.x * 1e-9], axis=-1)
+        return equal(row * np.array([1.0, 1.1]), row)
+
+    assert check_blind(check) == "refuted"
+
+
+def test_a_relative_error_of_one_in_a_million_is_refuted():
+    assert check_blind(lambda v, ops: equal(ops.exp(v.x) * (1 + 2.0**-20), ops.exp(v.x))) == "refuted"
+
+
+def test_a_strict_inequality_failing_by_four_ulps_is_refuted():
+    # x (1 + 2^-50) < x is false for x > 0 by four ulps: inside float64's band, but not true.
+    assert check_blind(lambda v, ops: less(v.x * (1 + 2.0**-50), v.x), cases=st.fixed_dictionaries({"x": st.floats(1, 2)})) == "refuted"
+
+
+def test_a_combined_condition_is_only_as_clear_as_its_closest_comparison():
+    # 3x <= 2 at x just above 2/3: float64 rounds 3x to 2.0 (true), exactly it is above 2.
+    # The other comparison, x > 0, is clear; a combination that kept only its margin would pass.
+    x = float(np.nextafter(2 / 3, 1))
+    cases = st.fixed_dictionaries({"x": st.just(x)})
+    assert check_blind(lambda v, ops: is_true(gt(v.x, 0) & le(3 * v.x, 2)), cases=cases) == "refuted"
+    assert check_blind(lambda v, ops: is_true(le(3 * v.x, 2) & gt(v.x, 0)), cases=cases) == "refuted"
+
+
+def test_two_sides_that_are_both_rounding_noise_around_zero_agree():
+    # (x + y) - y - x and x - (x + y) + y are both exactly 0; float64 makes each a different noise.
+    cases = st.fixed_dictionaries({"x": st.floats(-3, 3), "y": st.floats(-1e6, 1e6)})
+    record = check(_claim(lambda v, ops: equal((v.x + v.y) - v.y - v.x, v.x - (v.x + v.y) + v.y), cases=cases))
+    assert record["verdict"] == "holds" and record["evidence"]["twin_decided"] > 0
+
+
+def test_evidence_counts_every_instance_as_checked():
+    # The check counts the float64 rows it sees (the batch, then its nudged rerun).
+    seen = []
+
+    def counting(v, ops):
+        if ops.name == "float64":
+            seen.append(np.shape(v.x)[0])
+        return equal(v.x + v.x, 2 * v.x)
+
+    batch = lambda case, rng, n: {"x": rng.normal(size=n)}  # noqa: E731
+    record = check(_claim(counting, cases=st.fixed_dictionaries({}), instances=batch))
+    ev = record["evidence"]
+    assert ev["instances"] == ev["examples"] * QUICK.batch == sum(seen) // 2
+    assert ev["examples"] >= QUICK.examples
+
+
+def check_blind(check_fn, cases=X):
+    return check(_claim(check_fn, cases=cases), profile=BLIND)["verdict"]
