@@ -49,3 +49,143 @@ def grid(**axes: Any) -> st.SearchStrategy[dict[str, Any]]:
     indices = sorted(product(*(range(len(v)) for v in values)), key=lambda ix: (sum(ix), ix))
     cases = [{n: values[k][i] for k, (n, i) in enumerate(zip(names, ix))} for ix in indices]
     return st.sampled_from(cases).map(dict)
+
+
+# ---------------------------------------------------------------- edge-rich generation (issue 6)
+
+INF = float("inf")
+SUBNORMAL = 5e-324  # the smallest positive float64
+TINY = 1e-300
+HUGE = 1e300  # the largest magnitude drawn when the domain is unbounded
+EDGE_SHARE = 0.25  # the share of every batch whose instances carry edge values
+EDGE_KINDS = ("zero", "subnormal", "tiny", "huge", "endpoint", "integer", "tie")
+
+
+def reals(
+    rng: np.random.Generator,
+    n: int,
+    *shape: int,
+    low: float = -INF,
+    high: float = INF,
+    open_low: bool = False,
+    open_high: bool = False,
+    scale: float = 1.0,
+    edges: float = EDGE_SHARE,
+) -> np.ndarray:
+    """A batch of n arrays of the given shape with entries in the real interval from low to high.
+
+    Most entries are typical (normal or log-uniform over 10^-3..10^3, times ``scale``); in a fixed
+    share ``edges`` of the instances, entries are edges: +-0, subnormals, tiny and huge magnitudes
+    (up to the domain's bound, 1e300 when unbounded), the endpoints (or their nearest floats when
+    open), small integers, and ties (an entry equal to another of its instance).
+    """
+    dom = _Domain(low, high, open_low, open_high)
+    values = _typical(rng, (n, *shape), dom, scale)
+    flat = values.reshape(n, -1)
+    size = flat.shape[1]
+    pools = {k: [v for v in _edge_candidates(k, dom) if dom.has([v])] for k in EDGE_KINDS if k != "tie"}
+    kinds = [k for k, pool in pools.items() if pool] + (["tie"] if size > 1 else [])
+    # Kinds in turn, and each kind's values in turn, so that a batch covers all of them.
+    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
+    turn = {k: int(rng.integers(len(pools.get(k, [0])))) for k in kinds}
+    slot = 0
+    for row in rng.permutation(n)[: int(np.ceil(edges * n))]:
+        mask = rng.random(size) < 0.5
+        mask[rng.integers(size)] = True  # at least one edge per edge instance
+        for col in np.flatnonzero(mask):
+            kind = kinds[slot % len(kinds)]
+            slot, turn[kind] = slot + 1, turn[kind] + 1
+            flat[row, col] = _tie(rng, flat, row, col) if kind == "tie" else _edge(rng, kind, pools[kind][turn[kind] % len(pools[kind])], dom)
+    return flat.reshape(values.shape)
+
+
+def int_matrices(rng: np.random.Generator, n: int, rows: int, cols: int, low: int = -2, high: int = 2, deficient: float = EDGE_SHARE) -> np.ndarray:
+    """A batch of n small integer matrices (as floats) with entries in [low, high].
+
+    A fixed share ``deficient`` of them is rank-deficient (rank < min(rows, cols)): a zero or
+    repeated row, or column when the matrix is tall, so singular cases are always exercised.
+    """
+    out = rng.integers(low, high + 1, size=(n, rows, cols)).astype(float)
+    for k in rng.permutation(n)[: int(np.ceil(deficient * n))]:
+        m = out[k] if rows <= cols else out[k].T  # act on the shorter side: that is where rank is lost
+        i = rng.integers(m.shape[0])
+        others = [j for j in range(m.shape[0]) if j != i]
+        m[i] = m[rng.choice(others)] if others and rng.random() < 0.5 else 0.0
+    return out
+
+
+def edge_floats(min_value: float = -INF, max_value: float = INF) -> st.SearchStrategy[float]:
+    """Hypothesis floats in [min_value, max_value] that come with the same edges as ``reals``, shrinking towards them."""
+    dom = _Domain(min_value, max_value, False, False)
+    fixed = sorted({float(v) for kind in EDGE_KINDS[:-1] for v in _edge_candidates(kind, dom) if dom.has([v])}, key=abs)
+    return st.sampled_from(fixed) | st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
+
+
+class _Domain:
+    """The real interval [low, high] with optionally open ends, and the largest magnitude drawn in it."""
+
+    def __init__(self, low: float, high: float, open_low: bool, open_high: bool) -> None:
+        if not low < high:
+            raise ValueError(f"empty domain: low {low} is not below high {high}")
+        self.low, self.high, self.open_low, self.open_high = float(low), float(high), open_low, open_high
+        # a finite interval reaches its larger endpoint's magnitude; a half-line reaches every magnitude
+        self.top = max(abs(self.low), abs(self.high)) if np.isfinite([low, high]).all() else HUGE
+
+    def contains(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        above = x > self.low if self.open_low else x >= self.low
+        below = x < self.high if self.open_high else x <= self.high
+        return above & below & np.isfinite(x)
+
+    def has(self, xs: Any) -> bool:
+        return bool(np.any(self.contains(np.asarray(list(xs), dtype=float))))
+
+    def inner(self) -> float:
+        """A point inside the domain, for values a formula pushed onto an open end."""
+        if np.isfinite(self.low) and np.isfinite(self.high):
+            return self.low / 2 + self.high / 2
+        if np.isfinite(self.low):
+            return self.low + max(1.0, abs(self.low))
+        return self.high - max(1.0, abs(self.high)) if np.isfinite(self.high) else 0.0
+
+
+def _typical(rng: np.random.Generator, size: tuple[int, ...], dom: _Domain, scale: float) -> np.ndarray:
+    """Normal and log-uniform magnitudes with random signs, moved into the domain."""
+    magnitude = np.where(rng.random(size) < 0.5, np.abs(rng.normal(size=size)), 10.0 ** rng.uniform(-3, 3, size)) * scale
+    t = rng.choice([-1.0, 1.0], size) * magnitude
+    if np.isfinite(dom.low) and np.isfinite(dom.high):  # a finite interval: what falls outside is redrawn uniformly
+        t = np.where(dom.contains(t), t, rng.uniform(dom.low, dom.high, size))
+    elif np.isfinite(dom.low):
+        t = dom.low + np.abs(t)
+    elif np.isfinite(dom.high):
+        t = dom.high - np.abs(t)
+    return np.where(dom.contains(t), t, dom.inner())
+
+
+def _edge_candidates(kind: str, dom: _Domain) -> list[float]:
+    """The fixed values of one edge kind, both signs (only those in the domain are used)."""
+    signed = lambda m: [m, -m]  # noqa: E731
+    return {
+        "zero": [0.0, -0.0],
+        "subnormal": signed(SUBNORMAL) + signed(2.0**-1050),
+        "tiny": signed(TINY) + signed(2.0**-1000),
+        "huge": signed(dom.top) + signed(np.nextafter(dom.top, 0)),
+        "endpoint": [x for x in (dom.low, dom.high, np.nextafter(dom.low, dom.high), np.nextafter(dom.high, dom.low)) if np.isfinite(x)],
+        "integer": [float(k) for k in range(-3, 4)] + [0.5, -0.5],
+    }[kind]
+
+
+def _edge(rng: np.random.Generator, kind: str, value: float, dom: _Domain) -> float:
+    """An edge value of the given kind; huge and tiny ones at a random nearby magnitude half the time."""
+    if kind in ("huge", "tiny") and rng.random() < 0.5:
+        exponent = np.log10(abs(value))
+        low, high = (exponent - 10, exponent) if kind == "huge" else (exponent, exponent + 10)
+        drawn = np.copysign(10.0 ** rng.uniform(low, high), value)
+        value = drawn if dom.has([drawn]) else value
+    return float(value)
+
+
+def _tie(rng: np.random.Generator, flat: np.ndarray, row: int, col: int) -> float:
+    """A copy of another entry of the same instance: equal entries, the ties a strict claim may trip on."""
+    others = [c for c in range(flat.shape[1]) if c != col]
+    return float(flat[row, rng.choice(others)])
