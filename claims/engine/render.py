@@ -102,7 +102,7 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
         "",
         "Verdict strength: *sampled* = no counterexample among the instances checked, with mpmath",
         "spot checks; *exhaustive* = every element of a finite domain checked (proved);",
-        "*counterexample* = refuted, confirmed in mpmath at 60 and 90 significant digits and again at 700;",
+        "*counterexample* = refuted, certified by an interval enclosure that excludes the claimed relation;",
         "*witness* = an existential claim with a confirmed witness.",
         "",
     ]
@@ -216,11 +216,14 @@ def _evidence(ev: dict[str, Any]) -> list[str]:
     if ev.get("method") in (None, "declaration"):
         return []
     parts = [f"{ev.get('examples', 0):,} examples", f"{ev.get('instances', 0):,} instances"]
-    parts.append(f"{ev.get('spot_checks', 0)} mpmath spot checks")
+    parts.append(f"{ev.get('spot_checks', 0)} spot checks in interval arithmetic")
+    if ev.get("twin_decided"):
+        deepest = f", up to {ev['twin_max_digits']} digits" if ev.get("twin_max_digits") else ""
+        parts.append(f"{ev['twin_decided']:,} instances decided by the interval twin{deepest}")
     if ev.get("min_digits_agreed") is not None:
-        parts.append(f"float64 and mpmath agreed to at least {ev['min_digits_agreed']} digits")
+        parts.append(f"float64 and the twin agreed to at least {ev['min_digits_agreed']} digits")
     if ev.get("float64_screen_overruled"):
-        parts.append(f"{ev['float64_screen_overruled']} close calls decided by mpmath")
+        parts.append(f"{ev['float64_screen_overruled']} float64 failures overruled by the twin")
     if ev.get("same_property_as"):
         parts.append(f"the same property as [`{ev['same_property_as']}`](#{_anchor(ev['same_property_as'])}), checked once for both")
     return [f"Evidence ({ev.get('profile', '?')} profile): " + ", ".join(parts) + ".", ""]
@@ -235,13 +238,27 @@ def _steps(r: dict[str, Any]) -> list[str]:
 
 
 def _find(title: str, found: dict[str, Any]) -> list[str]:
-    out = [f"**{title}** (sub-check `{found.get('check')}`; confirmed at {found.get('confirmed_dps')} digits):", ""]
+    out = [f"**{title}** (sub-check `{found.get('check')}`; decided in interval arithmetic at {found.get('certified_at_digits')} digits):", ""]
     out += ["| input | value |", "| --- | --- |"]
     out += [f"| `{k}` | `{_cell(_short(v))}` |" for k, v in found.get("inputs", {}).items()]
-    out += ["", "| quantity | mpmath | float64 |", "| --- | --- | --- |"]
+    out += ["", "| quantity | exact (interval midpoint) | float64 |", "| --- | --- | --- |"]
     f64 = found.get("float64_values") or {}
     out += [f"| {k} | `{_cell(_short(v))}` | `{_cell(_short(f64.get(k)))}` |" for k, v in (found.get("values") or {}).items()]
-    return out + [""]
+    return out + [""] + _certificate(found.get("certificate"))
+
+
+def _certificate(cert: dict[str, Any] | None) -> list[str]:
+    """The enclosure that makes a refutation certain, in one sentence."""
+    if not cert:
+        return []
+    where = "" if cert.get("entry") in ([], None) else f" (entry {cert['entry']})"
+    if cert.get("quantity") == "condition":
+        gaps = cert.get("comparisons (right - left)")
+        detail = f"; its comparisons' right - left enclose {gaps}" if gaps else " (exact logic)"
+        return [f"Certificate: the condition is false{where}{detail}, at {cert.get('bits')} bits.", ""]
+    excludes = cert.get("excludes")
+    claim = f", which excludes {excludes}" if excludes is not None else f" ({cert.get('note')})"
+    return [f"Certificate: {cert['quantity']}{where} lies in [{', '.join(cert['enclosure'])}]{claim}, at {cert.get('bits')} bits.", ""]
 
 
 def _short(value: Any) -> str:
