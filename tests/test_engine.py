@@ -323,3 +323,43 @@ def test_evidence_counts_every_instance_as_checked():
 
 def check_blind(check_fn, cases=X):
     return check(_claim(check_fn, cases=cases), profile=BLIND)["verdict"]
+
+
+# ---------------------------------------------------------------- broken checks are errors, never verdicts
+
+
+def test_a_check_that_compares_nothing_is_an_error():
+    record = check(_claim(lambda v, ops: {}))
+    assert record["verdict"] == "error" and "compares nothing" in record["message"]
+
+
+def test_a_nan_on_either_side_is_an_error_even_when_pinned_refuted():
+    nan = float("nan")
+    with REGISTRY.scratch() as reg:
+        forall(id="t.fix", expected="holds", cases=X, mutant=Mutant("m"), **BASE)(lambda v, ops: equal(v.x, v.x))
+        forall(id="t.nan", expected="refuted", cases=X, erratum=Erratum("e", corrected_by="t.fix"), **BASE)(
+            lambda v, ops: less(v.x * 0 + nan, v.x)
+        )
+        reg.validate()
+        claim = reg.claims["t.nan"]
+    record = check(claim)
+    assert record["verdict"] == "error" and record["gate"] == "fail" and "undefined" in record["message"]
+
+
+def test_a_division_by_zero_in_the_check_is_an_error_naming_the_side():
+    cases = st.fixed_dictionaries({"x": st.just(0.0)})
+    record = check(_claim(lambda v, ops: equal(v.x / v.x, v.x * 0 + 1), cases=cases))
+    assert record["verdict"] == "error" and "lhs" in record["message"] and "undefined" in record["message"]
+
+
+def test_an_undecidable_instance_met_while_shrinking_does_not_hide_the_counterexample():
+    # x > 3 fails clearly (2 < 1); x <= 3 is an exact tie computed through exp, which no precision
+    # separates. Shrinking wanders into the ties: they are not failures, and the find stands.
+    def check_fn(v, ops):
+        tie = ops.sigmoid(v.x) + ops.sigmoid(-v.x)
+        return less(ops.where(ops.positive(v.x - 3), v.x * 0 + 2, tie), 1)
+
+    batch = lambda case, rng, n: {"x": np.where(np.arange(n) < 2, 4.0, rng.uniform(1, 2, n))}  # noqa: E731
+    record = check(_claim(check_fn, cases=st.fixed_dictionaries({"k": st.integers(0, 9)}), instances=batch))
+    assert record["verdict"] == "refuted", record["message"]
+    assert record["counterexample"]["inputs"]["x"] == 4.0
