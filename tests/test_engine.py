@@ -359,7 +359,8 @@ def test_an_undecidable_instance_met_while_shrinking_does_not_hide_the_counterex
         tie = ops.sigmoid(v.x) + ops.sigmoid(-v.x)
         return less(ops.where(ops.positive(v.x - 3), v.x * 0 + 2, tie), 1)
 
-    batch = lambda case, rng, n: {"x": np.where(np.arange(n) < 2, 4.0, rng.uniform(1, 2, n))}  # noqa: E731
-    record = check(_claim(check_fn, cases=st.fixed_dictionaries({"k": st.integers(0, 9)}), instances=batch))
+    # Whole batches of failures or of ties, by seed: the shrinker's simpler seeds meet the ties.
+    batch = lambda case, rng, n: {"x": np.full(n, 4.0) if rng.random() < 0.7 else rng.uniform(1, 2, n)}  # noqa: E731
+    record = check(_claim(check_fn, cases=st.fixed_dictionaries({}), instances=batch))
     assert record["verdict"] == "refuted", record["message"]
     assert record["counterexample"]["inputs"]["x"] == 4.0
