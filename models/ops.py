@@ -43,9 +43,12 @@ class Ops:
         n = v.shape[-1]
         return v[..., :, None] * np.eye(n, dtype=int)
 
-    @staticmethod
-    def sum(x: Any, axis: Any = -1) -> Any:
-        return np.sum(x, axis=axis)
+    def sum(self, x: Any, axis: Any = -1) -> Any:
+        return self._array(np.sum(x, axis=axis))
+
+    def _array(self, value: Any) -> Any:
+        """A reduction's result as an array even when it is one twin number, so `[..., None]` works."""
+        return value if self.batched or isinstance(value, np.ndarray) else np.asarray(value, dtype=object)
 
     @staticmethod
     def where(cond: Any, a: Any, b: Any) -> Any:
@@ -60,14 +63,12 @@ class Ops:
     def maximum(a: Any, b: Any) -> Any:
         return np.maximum(a, b)
 
-    @staticmethod
-    def min(x: Any, axis: Any = -1) -> Any:
+    def min(self, x: Any, axis: Any = -1) -> Any:
         """Least entry along an axis."""
-        return np.min(x, axis=axis)
+        return self._array(np.min(x, axis=axis))
 
-    @staticmethod
-    def max(x: Any, axis: Any = -1) -> Any:
-        return np.max(x, axis=axis)
+    def max(self, x: Any, axis: Any = -1) -> Any:
+        return self._array(np.max(x, axis=axis))
 
     @staticmethod
     def positive(x: Any) -> Any:
@@ -335,13 +336,11 @@ class Interval(Ops):
     def maximum(a: Any, b: Any) -> Any:
         return _IV_MAX(a, b)
 
-    @staticmethod
-    def min(x: Any, axis: Any = -1) -> Any:
-        return _IV_MIN.reduce(np.asarray(x, dtype=object), axis=axis)
+    def min(self, x: Any, axis: Any = -1) -> Any:
+        return self._array(_IV_MIN.reduce(np.asarray(x, dtype=object), axis=axis))
 
-    @staticmethod
-    def max(x: Any, axis: Any = -1) -> Any:
-        return _IV_MAX.reduce(np.asarray(x, dtype=object), axis=axis)
+    def max(self, x: Any, axis: Any = -1) -> Any:
+        return self._array(_IV_MAX.reduce(np.asarray(x, dtype=object), axis=axis))
 
     @staticmethod
     def positive(x: Any) -> Any:

@@ -97,7 +97,7 @@ def nudged(batch: Instance, seed: int) -> Instance:
     for key, value in batch.items():
         if key in batch.data and np.asarray(value).dtype.kind == "f":
             ulps = rng.choice(NUDGE_ULPS, size=np.shape(value))
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore", over="ignore"):
                 out[key] = np.where(value == np.round(value), value, value * (1 + ulps * 2.0**-52))
         else:
             out[key] = value
