@@ -170,7 +170,7 @@ def _edge_candidates(kind: str, dom: _Domain) -> list[float]:
         "subnormal": signed(SUBNORMAL) + signed(2.0**-1050),
         "tiny": signed(TINY) + signed(2.0**-1000),
         "huge": signed(dom.top) + signed(np.nextafter(dom.top, 0)),
-        "endpoint": [x for x in (dom.low, dom.high, np.nextafter(dom.low, dom.high), np.nextafter(dom.high, dom.low)) if np.isfinite(x)],
+        "endpoint": [x for end, inward in ((dom.low, INF), (dom.high, -INF)) if np.isfinite(end) for x in (end, np.nextafter(end, inward))],
         "integer": [float(k) for k in range(-3, 4)] + [0.5, -0.5],
     }[kind]
 

@@ -72,7 +72,7 @@ DOMAINS = [
 def test_domain_bounds_are_respected(domain: dict) -> None:
     low, high = domain.get("low", -math.inf), domain.get("high", math.inf)
     x = np.concatenate([reals(np.random.default_rng(s), 64, 2, **domain).ravel() for s in range(20)])
-    assert np.all(np.isfinite(x))
+    assert np.all(np.isfinite(x)) and np.all(np.abs(x) <= HUGE)
     assert np.all(x > low) if domain.get("open_low") else np.all(x >= low)
     assert np.all(x < high) if domain.get("open_high") else np.all(x <= high)
     for end, inward, is_open in ((low, math.inf, domain.get("open_low")), (high, -math.inf, domain.get("open_high"))):
