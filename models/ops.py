@@ -128,6 +128,18 @@ class Float64(Ops):
         return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+class Reordered(Float64):
+    """float64 with every sum taken in reverse order, without BLAS: the screen's rerun sees how far
+    summation order alone moves a value (a BLAS kernel treats leftover rows differently)."""
+
+    @staticmethod
+    def matvec(a: Any, x: Any) -> Any:
+        return np.sum(np.flip(a * x[..., None, :], axis=-1), axis=-1)
+
+    def sum(self, x: Any, axis: Any = -1) -> Any:
+        return np.sum(np.flip(x, axis=axis), axis=axis)
+
+
 class Float32(Float64):
     """float32 NumPy: the float64 screen runs a batch here too, to see each entry's rounding scale."""
 
@@ -384,6 +396,7 @@ def to_mp(x: Any) -> Any:
 
 
 F64 = Float64()
+F64R = Reordered()
 F32 = Float32()
 MP = Mpmath()
 IV = Interval()

@@ -194,7 +194,8 @@ def _pair_rows(a: Any, b: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class Rerun:
-    """The same relation computed again: from inputs nudged by a few ulps, or in float32.
+    """The same relation computed again: from inputs nudged by a few ulps with every sum in reverse
+    order (models.ops.Reordered), or in float32.
 
     ``factor`` scales its deviation to a float64 rounding scale (1 for a nudge; 2^-29, the ratio
     of the two precisions, for float32). A nudge that moves a side by more than JUMP has crossed

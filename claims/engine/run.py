@@ -38,7 +38,7 @@ from claims.engine.instances import (
     to_plain,
 )
 from claims.engine.profiles import CAP_BITS, START_BITS, Profile, digits
-from models.ops import F32, F64, IV
+from models.ops import F32, F64, F64R, IV
 
 SEED = st.integers(0, 2**32 - 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,11 +109,10 @@ def relations(claim: Claim, v: Instance, ops: Any, overrides: dict[str, Any]) ->
 
 
 def reruns(claim: Claim, batch: Instance, seed: int, overrides: dict[str, Any]) -> dict[str, list[R.Rerun]]:
-    """The check again on the batch nudged by a few ulps, and in float32: each entry's rounding scale.
-
-    A float32 rerun that crashes (a model insisting on float64) is simply not used.
+    """The check again on the batch nudged by a few ulps with sums in reverse order, and in float32:
+    each entry's rounding scale. A float32 rerun that crashes (a model insisting on float64) is not used.
     """
-    moved = relations(claim, nudged(batch, seed), F64, overrides)
+    moved = relations(claim, nudged(batch, seed), F64R, overrides)
     try:
         with np.errstate(all="ignore"):
             single = relations(claim, in_float32(batch), F32, overrides)
