@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from claims.engine import Erratum, Mutant, at_most, differ, equal, exact, exists, forall, is_true, lt, not_checkable, st
-from claims.strategies import grid, labels
+from claims.strategies import grid, labels, reals
 from claims.worksheets import WS000, WS001, WS004
 from models import fcnet, logistic
 
@@ -21,27 +21,33 @@ CASES = grid(n=range(1, 7), dim=range(1, 4))
 WIDE = grid(n=range(1, 7), dim=range(2, 4))
 
 
-def _bounded(rng: np.random.Generator, n: int, *shape: int) -> np.ndarray:
-    """Entries in (-1, 1) times a scale in [0.1, 10^0.5], so every score |w^T x| stays below 30."""
-    scale = 10 ** rng.uniform(-1, 0.5, (n,) + (1,) * len(shape))
-    return rng.uniform(-1, 1, (n, *shape)) * scale
+# |entries| <= ENTRY_BOUND keeps every score |w^T x| <= 3 ENTRY_BOUND^2 = 19,200 (dim <= 3): the model
+# writes J as (1 - y) u + log(1 + e^-u), two terms of size |u| that agree to e^-|u| for a correctly
+# classified example; the twin resolves that with about |u|/ln 2 bits, within its cap of 32,768 bits
+# up to |u| of about 22,000.
+ENTRY_BOUND = 80.0
+SCORE_LIMIT = (
+    " Entries of X, w, u drawn with edges in [-80, 80], so |w^T x| <= 19,200: beyond, J(w), a difference of terms "
+    "of size |w^T x| that agree to e^-|w^T x|, needs more than the twin's 32,768 bits (9,864 digits) to decide."
+)
 
 
-def real_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Examples X (n x dim), 0/1 labels, weights w, a second point u, lam in [0, 1] and eta.
-
-    Scores are bounded because the models write J as a difference of nearly equal terms once an
-    example is classified with |w^T x| > 40 or so (J below 1e-17): neither float64 nor the 60-digit
-    twin can then decide equalities of J, although the identities are exact.
-    """
+def real_data(case: Any, rng: np.random.Generator, n: int, limit: float = ENTRY_BOUND) -> dict[str, np.ndarray]:
+    """Examples X (n x dim), 0/1 labels, weights w, a second point u, lam in [0, 1] and eta > 0, edges included."""
+    bound = {"low": -limit, "high": limit}
     return {
-        "X": _bounded(rng, n, case.n, case.dim),
+        "X": reals(rng, n, case.n, case.dim, **bound),
         "y": labels(rng, n, case.n),
-        "w": _bounded(rng, n, case.dim),
-        "u": _bounded(rng, n, case.dim),
-        "lam": rng.uniform(0, 1, n),
-        "eta": rng.uniform(0.01, 1, n),
+        "w": reals(rng, n, case.dim, **bound),
+        "u": reals(rng, n, case.dim, **bound),
+        "lam": reals(rng, n, low=0.0, high=1.0),
+        "eta": reals(rng, n, low=0.0, open_low=True),
     }
+
+
+def any_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """As ``real_data`` with unbounded entries, for claims that never evaluate J."""
+    return real_data(case, rng, n, limit=float("inf"))
 
 
 def signed(v: Any) -> Any:
@@ -57,7 +63,7 @@ def signed(v: Any) -> Any:
     worksheet=WS004,
     location="2(g)",
     statement=r"Logistic regression is a fully connected net with one (sigmoid) output node and no hidden layer.",
-    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient.",
+    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
     expected="holds",
     cases=CASES,
@@ -69,7 +75,7 @@ def signed(v: Any) -> Any:
     worksheet=WS001,
     location="2(f)",
     statement=r"Logistic regression is a fully connected net with one (sigmoid) output node and no hidden layer.",
-    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient.",
+    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
     expected="holds",
     cases=CASES,
@@ -81,7 +87,7 @@ def signed(v: Any) -> Any:
     worksheet=WS000,
     location="1(d)",
     statement=r"Logistic regression can be seen as a net with one output node and zero hidden layers.",
-    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient.",
+    formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
     expected="holds",
     cases=CASES,
@@ -109,10 +115,10 @@ def _step_from_zero(v: Any, ops: Any) -> Any:
     worksheet=WS000,
     location="1(d)",
     statement=r"From $w = 0$ the gradient depends on the inputs: one step gives $w_k = \eta\sum_i (y_i - \tfrac12)\,x_{ik}$.",
-    formalisation="for all X, y, eta: gd_step(0) == eta X^T (y - 1/2) (as s(0) = 1/2).",
+    formalisation="for all real X, y, eta > 0 (a step size): gd_step(0) == eta X^T (y - 1/2) (as s(0) = 1/2).",
     expected="holds",
     cases=CASES,
-    instances=real_data,
+    instances=any_data,
     mutant=Mutant("the sign of the residual flipped: eta X^T (1/2 - y)", sign=-1),
 )
 def first_step_from_zero(v: Any, ops: Any, sign: int = 1) -> Any:
@@ -129,7 +135,7 @@ def first_step_from_zero(v: Any, ops: Any, sign: int = 1) -> Any:
     fact="logistic-zero-init-weights-become-different",
     expected="witnessed",
     cases=WIDE,
-    instances=real_data,
+    instances=any_data,
     mutant=Mutant("a step without the input factor x_ik: w_k = -eta sum_i (s(0) - y_i)", with_inputs=False),
 )
 @exists(
@@ -141,7 +147,7 @@ def first_step_from_zero(v: Any, ops: Any, sign: int = 1) -> Any:
     fact="logistic-zero-init-weights-become-different",
     expected="witnessed",
     cases=WIDE,
-    instances=real_data,
+    instances=any_data,
     mutant=Mutant("a step without the input factor x_ik: w_k = -eta sum_i (s(0) - y_i)", with_inputs=False),
 )
 def zero_init_weights_differ(v: Any, ops: Any, with_inputs: bool = True) -> Any:
@@ -171,6 +177,7 @@ not_checkable(
 CONVEX = dict(
     formalisation=(
         "for all a, b, lam in [0, 1], X, y, u: J(lam a + (1 - lam) b) <= lam J(a) + (1 - lam) J(b), and u^T (Hessian of J at a) u >= 0."
+        + SCORE_LIMIT
     ),
     fact="logistic-loss-convex",
     expected="holds",
@@ -301,8 +308,11 @@ def overlapping_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, n
     """Non-separable integer data with their certificate lam, any point w, and eta = fraction * 2/L."""
     out = integer_data(case, rng, n)
     L = np.sum(out["X"] ** 2, axis=(1, 2)) / 4
-    out["w"] = rng.normal(size=(n, case.dim)) * 10 ** rng.uniform(-1, 1.5, (n, 1))
-    out["eta"] = rng.uniform(0.01, 1, n) * 2 / L
+    # sum_k |z_ik| <= 40 for this data, so |w_k| <= 300 keeps every score |z_i^T w| <= 12,000 (see the formalisation).
+    out["w"] = reals(rng, n, case.dim, low=-300.0, high=300.0)
+    eta = reals(rng, n, low=0.0, high=1.0, open_low=True, open_high=True) * (2 / L)
+    # A subnormal fraction times 2/L can round to 0, and one near 1 up to 2/L: keep eta inside (0, 2/L).
+    out["eta"] = np.clip(eta, 5e-324, np.nextafter(2 / L, 0))
     return out
 
 
@@ -322,7 +332,8 @@ def overlapping_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, n
         "the lam-weighted positive and negative parts of z_i^T w being equal; the looser 1/4 keeps the gap decidable), a norm on "
         "span(z_i), which the iterates from 0 never leave: "
         "the iterates stay bounded, a minimiser exists, and every limit point is stationary, hence (J convex) a global "
-        "minimiser. No iteration cap: both are one-step facts for every w."
+        "minimiser. No iteration cap: both are one-step facts for every w. w drawn with edges in [-300, 300], so "
+        "|z_i^T w| <= 12,000 (sum_k |z_ik| <= 40 here): beyond, J(w) needs more than the twin's 32,768 bits (9,864 digits) to decide."
     ),
     fact="logistic-gd-reaches-global-optimum",
     expected="holds",
