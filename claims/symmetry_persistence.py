@@ -17,6 +17,8 @@ from claims._initialization_common import (
     _net,
     act,
     after_steps,
+    batch_cases,
+    batch_gd_step,
     col,
     constant_init,
     constant_net,
@@ -25,6 +27,7 @@ from claims._initialization_common import (
     general_init,
     general_net,
     passes,
+    pattern_batch_init,
     pattern_init,
     pattern_net,
 )
@@ -450,13 +453,15 @@ def _pattern_relations(net: fcnet.Net, v: Any, ops: Any, axes: tuple[int, int]) 
 PATTERN_STEP = dict(
     formalisation=(
         "Induction step, for every iteration: for all weights with the pattern (w_ij^(1) = a_i for all j, w_ij^(2) = b_j for "
-        "all i), inputs, targets, eta, activations, losses and widths, one GD step gives weights with the same pattern. "
+        "all i), data, targets, eta, activations and losses, one full-batch GD step on the mean loss over m data points "
+        "gives weights with the same pattern; widths d0, d1, d2 in 1..4 with m = 1 or 32, and d0 = d1 = d2 in "
+        "{8, 16, 32, 63, 64} with m = 32 (where float64 BLAS breaks the symmetry by rounding). "
         "Base: constant weights have it (a_i = b_j = w). Hence it holds after every number of steps."
     ),
     fact="symmetry-persists-every-iteration",
     expected="holds",
-    cases=CASES,
-    instances=pattern_init,
+    cases=batch_cases(),
+    instances=pattern_batch_init,
     mutant=Mutant("the transposed pattern (w^(1) same for all i, w^(2) same for all j)", axes=(SAME_FOR_ALL_I, SAME_FOR_ALL_J)),
 )
 
@@ -482,7 +487,7 @@ PATTERN_STEP = dict(
     **PATTERN_STEP,
 )
 def gd_step_preserves_pattern(v: Any, ops: Any, axes: tuple[int, int] = (SAME_FOR_ALL_J, SAME_FOR_ALL_I)) -> dict[str, Any]:
-    return _pattern_relations(fcnet.gd_step(pattern_net(v), v.x, v.y, v.eta, ops), v, ops, axes)
+    return _pattern_relations(batch_gd_step(pattern_net(v), v, ops), v, ops, axes)
 
 
 AFTER_T_STEPS = dict(
