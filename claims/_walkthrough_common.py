@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import flint
 import mpmath
 import numpy as np
+from flint import acb, arb
 
 from claims.engine import exact, is_true
 from claims.strategies import grid, normal
@@ -47,7 +49,7 @@ class _Complex(Float64):
 
 CX = _Complex()
 _MP_IMAG = np.frompyfunc(mpmath.im, 1, 1)
-_IV_IMAG = np.frompyfunc(lambda y: y.imag if isinstance(y, type(mpmath.iv.mpc(0, 1))) else 0 * y, 1, 1)
+_IV_IMAG = np.frompyfunc(lambda y: y.imag if isinstance(y, acb) else 0 * y, 1, 1)
 
 
 def _complex_step(ops: Any) -> tuple[Any, Any, Callable[[Any], Any]]:
@@ -57,9 +59,9 @@ def _complex_step(ops: Any) -> tuple[Any, Any, Callable[[Any], Any]]:
         return MP, mpmath.mpc(0, t), lambda y: _MP_IMAG(y) / t
     if ops.name == "interval":
         # Im f(x + it)/t = f'(x) - t^2 f^(3)(x)/6 + ...: widened by t, the enclosure holds f'(x) too.
-        t = mpmath.mpf(2) ** -(2 * mpmath.iv.prec)
-        pad = mpmath.iv.mpf([-t, t])
-        return IV, mpmath.iv.mpc(0, t), lambda y: _IV_IMAG(y) / t + pad
+        t = arb(2) ** -(2 * flint.ctx.prec)
+        pad = arb(0, t)
+        return IV, acb(0, t), lambda y: _IV_IMAG(y) / t + pad
     t = 2.0**-100
     return CX, 1j * t, lambda y: np.imag(y) / t
 

@@ -2,17 +2,19 @@
 
 A model is written once against ``ops``; ``F64`` evaluates it on a batch of float64 instances
 (leading axes are batch axes), ``MP`` evaluates one instance in mpmath at the current
-``mpmath.mp.dps``, and ``IV`` evaluates one instance in interval arithmetic (``mpmath.iv`` at
-``mpmath.iv.prec``): every value is an enclosure of the exact result, which is what makes a
-refutation certain. Vectors are the last axis, matrices the last two.
+``mpmath.mp.dps``, and ``IV`` evaluates one instance in ball arithmetic (Arb, through
+python-flint, at ``flint.ctx.prec`` bits): every value is an enclosure of the exact result, which
+is what makes a refutation certain. Vectors are the last axis, matrices the last two.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import mpmath
 import numpy as np
+from flint import acb, arb
 
 
 class Ops:
@@ -180,82 +182,43 @@ class Mpmath(Ops):
         return 1 / (1 + Mpmath.exp(-x))
 
 
-def _padded(fn: Any, exact: Any) -> Any:
-    """fn widened outward by 16 ulps of the working precision, unless its value is exact.
-
-    mpmath's interval functions round to the wrong side in places (exp of 1.2e-125 at 400 bits
-    comes back as the point 1); a relative pad far above any such slip keeps the enclosure true.
-    A point value is kept only where ``exact(x, y)`` says it is the exact result (exp(0) = 1).
-    """
-
-    def padded(x: Any) -> Any:
-        y = fn(x)
-        if not isinstance(y, _IVMPF) or (x.a == x.b and y.a == y.b and exact(mpmath.mpf(x.a), mpmath.mpf(y.a))):
-            return y
-        slack = mpmath.mpf(2) ** (4 - mpmath.iv.prec)  # a power of 2: exact at any precision
-        return y * (1 + mpmath.iv.mpf([-slack, slack]))
-
-    return padded
-
-
-def _exact_root(x: Any, y: Any) -> bool:
-    with mpmath.workprec(2 * mpmath.iv.prec + 8):  # y * y of two p-bit numbers is exact here
-        return bool(y * y == x)
+def ball(v: Any) -> Any:
+    """A number as an Arb ball, exactly: floats, ints, bools, mpf and fractions have exact balls."""
+    if isinstance(v, (arb, acb)):
+        return v
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, (bool, int)):
+        return arb(int(v))
+    if isinstance(v, float):
+        return arb(v)
+    if isinstance(v, mpmath.mpf):
+        man, exp = v.man_exp
+        return arb(man) * arb(2) ** exp if man else arb(0)
+    if isinstance(v, Fraction):
+        return arb(v.numerator) / v.denominator
+    raise TypeError(f"cannot enclose {type(v).__name__} {v!r} in an interval")
 
 
-_EXP = _padded(mpmath.iv.exp, lambda x, y: x == 0)
-_EXPM1 = _padded(mpmath.iv.expm1, lambda x, y: x == 0)
-_LOG = _padded(mpmath.iv.log, lambda x, y: x == 1)
-_LOG1P = _padded(mpmath.iv.log1p, lambda x, y: x == 0)
-_SQRT = _padded(mpmath.iv.sqrt, _exact_root)
+def ends(v: Any) -> tuple[Any, Any]:
+    """The exact lower and upper ends of a ball."""
+    return v.lower(), v.upper()
 
 
-def _iv_unary(fn: Any) -> Any:
-    """An interval function lifted elementwise; ints and point values become intervals first."""
-
-    def one(x: Any) -> Any:
-        return fn(x if isinstance(x, (_IVMPF, _IVMPC)) else mpmath.iv.mpf(x))
-
-    ufunc = np.frompyfunc(one, 1, 1)
-
-    def apply(x: Any) -> Any:
-        return ufunc(x) if isinstance(x, np.ndarray) else one(x)
-
-    return staticmethod(apply)
-
-
-def _iv_tanh(x: Any) -> Any:
-    # tanh is increasing: enclose it at each end. tanh(t) = e/(e + 2) with e = expm1(2t) is
-    # accurate near 0, where 1 - 2/(e^2t + 1) would cancel; odd symmetry keeps e >= 0.
-    def at(t: Any, lower: bool) -> Any:
-        if t < 0:
-            return -at(-t, not lower)
-        e = _EXPM1(2 * mpmath.iv.mpf(t))
-        v = e / (e + 2)
-        return v.a if lower else v.b
-
-    return mpmath.iv.mpf([at(x.a, True), at(x.b, False)])
-
-
-def _iv_sigmoid(x: Any) -> Any:
-    return 1 / (1 + _EXP(-x))
+def from_ends(lo: Any, hi: Any) -> Any:
+    """The ball [lo, hi] (ends exact), widened outward by its own rounding."""
+    mid = ((lo + hi) / 2).mid()
+    return arb(mid, max((hi - mid).upper(), (mid - lo).upper()))
 
 
 def compare3(a: Any, b: Any, op: str) -> bool | None:
-    """a op b for intervals (or numbers): True, False, or None where the enclosures cannot tell.
-
-    Decided from the end points here, since mpmath's own interval comparisons raise on some overlaps.
-    """
-    a, b = _as_interval(a), _as_interval(b)
+    """a op b for balls (or numbers): True, False, or None where the enclosures cannot tell."""
+    a, b = ball(a), ball(b)
     if op in (">", ">="):
         a, b, op = b, a, "<" if op == ">" else "<="
     if op == "<":
-        return True if a.b < b.a else False if a.a >= b.b else None
-    return True if a.b <= b.a else False if a.a > b.b else None
-
-
-def _as_interval(v: Any) -> Any:
-    return v if isinstance(v, _IVMPF) else mpmath.iv.mpf(v.item() if isinstance(v, np.generic) else v)
+        return True if a < b else False if a >= b else None
+    return True if a <= b else False if a > b else None
 
 
 def _cmp3(op: str) -> Any:
@@ -264,19 +227,19 @@ def _cmp3(op: str) -> Any:
 
 
 def hull(a: Any, b: Any) -> Any:
-    """The smallest interval holding both a and b."""
-    a, b = _as_interval(a), _as_interval(b)
-    return mpmath.iv.mpf([min(a.a, b.a), max(a.b, b.b)])
+    """The smallest ball holding both a and b."""
+    (alo, ahi), (blo, bhi) = ends(ball(a)), ends(ball(b))
+    return from_ends(min(alo, blo), max(ahi, bhi))
 
 
 def _iv_min(a: Any, b: Any) -> Any:
-    a, b = _as_interval(a), _as_interval(b)
-    return mpmath.iv.mpf([min(a.a, b.a), min(a.b, b.b)])
+    (alo, ahi), (blo, bhi) = ends(ball(a)), ends(ball(b))
+    return from_ends(min(alo, blo), min(ahi, bhi))
 
 
 def _iv_max(a: Any, b: Any) -> Any:
-    a, b = _as_interval(a), _as_interval(b)
-    return mpmath.iv.mpf([max(a.a, b.a), max(a.b, b.b)])
+    (alo, ahi), (blo, bhi) = ends(ball(a)), ends(ball(b))
+    return from_ends(max(alo, blo), max(ahi, bhi))
 
 
 _IV_MIN = np.frompyfunc(_iv_min, 2, 1)
@@ -288,45 +251,44 @@ def _where3(cond: Any, a: Any, b: Any) -> Any:
     return a if cond is True else b if cond is False else hull(a, b)
 
 
-_IVMPF = type(mpmath.iv.mpf(0))
-_IVMPC = type(mpmath.iv.mpc(0, 1))
+def _ball_unary(name: str) -> Any:
+    """A ball method (exp, log, ...) lifted elementwise; numbers become exact balls first."""
+
+    def one(x: Any) -> Any:
+        return getattr(ball(x), name)()
+
+    ufunc = np.frompyfunc(one, 1, 1)
+
+    def apply(x: Any) -> Any:
+        return ufunc(x) if isinstance(x, np.ndarray) else one(x)
+
+    return staticmethod(apply)
 
 
-def _defer_to_others(method: Any) -> Any:
-    def op(self: Any, other: Any) -> Any:
-        if isinstance(other, np.ndarray):
-            return NotImplemented
-        try:
-            return method(self, other)
-        except NotImplementedError:
-            return NotImplemented
-
-    return op
-
-
-# mpmath's intervals raise on an operand they do not know (a NumPy array, a dual number) instead
-# of returning NotImplemented as its mpf does, so `interval * array` would fail where `mpf * array`
-# broadcasts: let the other operand take over.
-for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__", "__pow__"):
-    for _cls in (_IVMPF, _IVMPC):
-        setattr(_cls, _name, _defer_to_others(getattr(_cls, _name)))
+def _sigmoid_ball(x: Any) -> Any:
+    return 1 / (1 + (-ball(x)).exp())
 
 
 class Interval(Ops):
-    """Interval arithmetic (``mpmath.iv``): object arrays of intervals that enclose the exact values.
+    """Ball arithmetic (Arb, through python-flint): object arrays of balls that enclose the exact values.
 
-    Comparisons answer None where the enclosures overlap, and ``where`` on an undecided condition
-    returns the hull of both branches, so every value stays a rigorous enclosure.
+    Every operation rounds outward, so a ball always holds the exact result for the exact inputs.
+    Comparisons answer None where the balls overlap, and ``where`` on an undecided condition
+    returns the hull of both branches, so every value stays a rigorous enclosure. The precision
+    is ``flint.ctx.prec`` (bits).
     """
 
     name = "interval"
-    exp = _iv_unary(_EXP)
-    log = _iv_unary(_LOG)
-    log1p = _iv_unary(_LOG1P)
-    tanh = _iv_unary(_iv_tanh)
-    abs = _iv_unary(abs)
-    sqrt = _iv_unary(_SQRT)
-    sigmoid = _iv_unary(_iv_sigmoid)
+    exp = _ball_unary("exp")
+    log = _ball_unary("log")
+    log1p = _ball_unary("log1p")
+    tanh = _ball_unary("tanh")
+    abs = _ball_unary("__abs__")
+    sqrt = _ball_unary("sqrt")
+
+    @staticmethod
+    def sigmoid(x: Any) -> Any:
+        return np.frompyfunc(_sigmoid_ball, 1, 1)(x) if isinstance(x, np.ndarray) else _sigmoid_ball(x)
 
     @staticmethod
     def asarray(x: Any) -> Any:
@@ -364,22 +326,14 @@ class Interval(Ops):
 
 
 def to_iv(x: Any) -> Any:
-    """Exact point intervals of floats (scalars or arrays); ints and bools stay exact."""
+    """Exact balls of floats (scalars or arrays); ints and bools stay exact Python numbers."""
     if isinstance(x, np.ndarray):
-        if x.dtype == object:
-            return np.frompyfunc(_iv_point, 1, 1)(x)
-        if x.dtype.kind == "f":
-            return np.frompyfunc(_iv_point, 1, 1)(x.astype(float))
+        if x.dtype == object or x.dtype.kind == "f":
+            return np.frompyfunc(ball, 1, 1)(x)
         return x.astype(object)
     if isinstance(x, (float, np.floating, mpmath.mpf)):
-        return _iv_point(x)
+        return ball(x)
     return x
-
-
-def _iv_point(v: Any) -> Any:
-    if isinstance(v, (_IVMPF, int, bool, np.integer, np.bool_)):
-        return v
-    return mpmath.iv.mpf(float(v) if isinstance(v, np.floating) else v)
 
 
 def to_mp(x: Any) -> Any:

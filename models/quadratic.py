@@ -11,6 +11,7 @@ from typing import Any
 
 import mpmath
 import numpy as np
+from flint import arb
 
 from models.ops import Ops
 
@@ -63,10 +64,11 @@ def iterate_by_steps(w0: Array, a: Array, b: Array, eta: Array, t: int, ops: Ops
 
 def _exact(v: Any) -> Fraction:
     """The exact rational value of a float, mpf, point interval or int (no rounding anywhere)."""
-    if isinstance(v, type(mpmath.iv.mpf(0))):
-        if v.a != v.b:
+    if isinstance(v, arb):
+        if not v.is_exact():
             raise ValueError(f"{v} is not an exact value; converges() takes the inputs themselves")
-        v = mpmath.mpf(v.a)
+        man, exp = v.man_exp()
+        return Fraction(int(man)) * Fraction(2) ** int(exp)
     if isinstance(v, mpmath.mpf):
         man, exp = v.man_exp
         return Fraction(man) * Fraction(2) ** exp

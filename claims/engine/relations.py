@@ -16,7 +16,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from models.ops import compare3
+from models.ops import ball, compare3, ends
 
 SCREEN_K = 16.0  # an entry is cleared when its gap is over 16 times its rounding scale
 EPS = 2.0**-52  # float64's relative spacing: the least rounding an entry can carry
@@ -26,8 +26,7 @@ JUMP = 2.0**-26
 AGREE_BITS = 100  # two sides agree when their difference encloses 0 within 2^-100 of their size
 ZERO_BITS = 400  # two sides that both enclose 0 agree once they do so at this precision
 FLOAT_DIGITS = 15.95  # -log10(2**-53): all a float64 can agree on
-_IVMPF = type(mpmath.iv.mpf(0))
-_IVMPC = type(mpmath.iv.mpc(0, 1))
+_ARB = type(ball(0))
 
 
 @dataclass
@@ -318,64 +317,57 @@ class Decision:
 
 
 def _interval(v: Any) -> Any:
-    if isinstance(v, _IVMPF):
-        return v
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, Fraction):
-        return mpmath.iv.mpf(v.numerator) / v.denominator
-    if isinstance(v, _IVMPC):
+    if isinstance(v, complex) or (hasattr(v, "imag") and not isinstance(v, (_ARB, float, int, np.generic, Fraction, mpmath.mpf))):
         raise TypeError("a relation compares a complex value; compare real parts")
-    return mpmath.iv.mpf(v)
+    return ball(v)
 
 
 def _entries(x: Any, shape: tuple[int, ...]) -> list[Any]:
     return [_interval(v) for v in np.broadcast_to(np.asarray(x, dtype=object), shape).reshape(-1)]
 
 
-def _ends(v: Any) -> tuple[Any, Any]:
-    """The end points of an interval as mpmath numbers (exact: mpf rounds to mp.prec, so raise it)."""
-    if mpmath.mp.prec < mpmath.iv.prec:
-        with mpmath.workprec(mpmath.iv.prec):
-            return mpmath.mpf(v.a), mpmath.mpf(v.b)
-    return mpmath.mpf(v.a), mpmath.mpf(v.b)
-
-
 def _bounded(v: Any) -> bool:
-    lo, hi = _ends(v)
-    return bool(mpmath.isfinite(lo) and mpmath.isfinite(hi))
+    return bool(v.is_finite())
+
+
+def _holds0(v: Any) -> bool:
+    return bool(v.contains(0))
 
 
 def _width(v: Any) -> Any:
-    lo, hi = _ends(v)
-    return hi - lo
+    return 2 * v.rad()
 
 
 def _mig(v: Any) -> Any:
-    """The least |x| over the interval (0 if it holds 0)."""
-    lo, hi = _ends(v)
-    return mpmath.mpf(0) if lo <= 0 <= hi else min(abs(lo), abs(hi))
+    """The least |x| over the ball (0 if it holds 0)."""
+    return v.abs_lower()
 
 
 def enclosure(v: Any) -> list[str]:
-    """An interval as [lower, upper], each printed to 12 significant digits."""
-    return [mpmath.nstr(end, 12) for end in _ends(v)]
+    """A ball as [lower, upper], each printed to 12 significant digits."""
+    return [end.str(12, radius=False) for end in ends(v)]
+
+
+def _log2(ratio: Any) -> int:
+    """ceil(log2(ratio)) of a positive ball, as an int (huge exponents saturate)."""
+    value = (ratio.log() / ball(2).log()).upper()
+    return int(min(float(value.mid()), 1e9)) + 1
 
 
 def _equal_entry(lhs: Any, rhs: Any, bits: int) -> tuple[bool | None, int, Any]:
     """(equal?, bits asked for, lhs - rhs) for one entry: differ only when the enclosure excludes 0."""
     d = lhs - rhs
-    if d.a > 0 or d.b < 0:
+    if not _holds0(d):
         return False, 0, d
-    width = _width(d)
-    if width == 0:
+    if d.is_exact():
         return True, 0, d
-    if lhs.a <= 0 <= lhs.b and rhs.a <= 0 <= rhs.b:  # both sides vanish: rounding noise
+    if _holds0(lhs) and _holds0(rhs):  # both sides vanish: rounding noise
         return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
-    target = max(_mig(lhs), _mig(rhs)) * mpmath.mpf(2) ** -AGREE_BITS
+    width = _width(d)
+    target = max(_mig(lhs), _mig(rhs)) * ball(2) ** -AGREE_BITS
     if width <= target:
         return True, 0, d
-    return None, bits + int(mpmath.ceil(mpmath.log(width / target, 2))) + 16, d
+    return None, bits + _log2(width / target) + 16, d
 
 
 def decide(rel: Relation, bits: int) -> Decision:
@@ -412,7 +404,7 @@ def _decide_equal(op: str, lhs: list[Any], rhs: list[Any], shape: tuple[int, ...
         return Decision(None, bits=max(asks))
     if op == "==":
         return Decision(True)
-    widest = max((r[2] for r in results), key=_width, default=mpmath.iv.mpf(0))
+    widest = max((r[2] for r in results), key=lambda d: float(_width(d).mid()), default=ball(0))
     cert = {"quantity": "lhs - rhs", "entry": "every", "enclosure": enclosure(widest), "excludes": None, "bits": bits,
             "note": "every entry's difference encloses 0 at this precision (equal as far as any precision can tell)"}
     return Decision(False, certificate=cert)
@@ -426,15 +418,15 @@ def _decide_order(op: str, lhs: list[Any], rhs: list[Any], shape: tuple[int, ...
     that no enclosure separates climbs to the cap and is an error, never a guess.
     """
     gaps = [b - a for a, b in zip(lhs, rhs)]
-    failing = [k for k, g in enumerate(gaps) if (g.b <= 0 if op == "<" else g.b < 0)]
+    failing = [k for k, g in enumerate(gaps) if (g <= 0 if op == "<" else g < 0)]
     if failing:
-        k = min(failing, key=lambda k: _ends(gaps[k])[1])
+        k = min(failing, key=lambda k: ends(gaps[k])[1])
         cert = {"quantity": "rhs - lhs", "entry": _index(k, shape), "enclosure": enclosure(gaps[k]),
                 "excludes": "positive values" if op == "<" else "non-negative values", "bits": bits}
         return Decision(False, certificate=cert)
     asks = []
     for k, g in enumerate(gaps):
-        if g.a > 0 or (op == "<=" and g.a >= 0):
+        if g > 0 or (op == "<=" and g >= 0):
             continue
         tie, ask, _ = _equal_entry(lhs[k], rhs[k], bits)
         if op == "<" or tie is not True:
@@ -501,20 +493,19 @@ def digits_agreed(f64: Relation, twin_rel: Relation, row: int, n: int) -> float 
 
 
 def _mid(v: Any) -> Any:
-    lo, hi = _ends(_interval(v))
-    return (lo + hi) / 2 if mpmath.isfinite(lo) and mpmath.isfinite(hi) else mpmath.mpf("nan")
+    return _interval(v).mid()
 
 
 def _digits(fv: float, mv: Any) -> float:
-    if not np.isfinite(fv) or not mpmath.isfinite(mv):
+    if not np.isfinite(fv) or not mv.is_finite():
         return 0.0
-    err = abs(mpmath.mpf(fv) - mv)
-    if err == 0:
+    err = abs(ball(fv) - mv)
+    if err.is_zero():
         return FLOAT_DIGITS
-    ref = abs(mv)
-    if ref == 0:
+    if mv.is_zero():
         return 0.0
-    return float(min(FLOAT_DIGITS, max(0.0, -mpmath.log10(err / ref))))
+    agreed = -(err / abs(mv)).log() / ball(10).log()
+    return float(min(FLOAT_DIGITS, max(0.0, float(agreed.mid()))))
 
 
 def to_json(x: Any) -> Any:
@@ -529,8 +520,12 @@ def to_json(x: Any) -> Any:
         return bool(x)
     if isinstance(x, (int, np.integer)):
         return int(x)
-    if isinstance(x, _IVMPF):
-        x = _mid(x)
+    if isinstance(x, _ARB):
+        mid = x.mid()
+        if not mid.is_finite():
+            return str(mid)
+        fits = mid.is_zero() or 1e-300 < abs(float(mid)) < 1e300
+        return float(mid) if fits else mid.str(17, radius=False)
     if isinstance(x, mpmath.mpf):
         fits = x == 0 or (mpmath.isfinite(x) and 1e-300 < abs(x) < 1e300)
         return float(x) if fits else mpmath.nstr(x, 17)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import flint
 import mpmath
 import numpy as np
 from hypothesis import given
@@ -135,12 +136,12 @@ def screen_batch(rels: dict[str, R.Relation], again: dict[str, list[R.Rerun]], n
 @contextmanager
 def precision(bits: int) -> Iterator[None]:
     """Run the twin at ``bits`` bits: intervals and any mpmath a check calls itself."""
-    saved = mpmath.iv.prec, mpmath.mp.prec
-    mpmath.iv.prec = mpmath.mp.prec = bits
+    saved = flint.ctx.prec, mpmath.mp.prec
+    flint.ctx.prec = mpmath.mp.prec = bits
     try:
         yield
     finally:
-        mpmath.iv.prec, mpmath.mp.prec = saved
+        flint.ctx.prec, mpmath.mp.prec = saved
 
 
 def twin(claim: Claim, one: Instance, overrides: dict[str, Any], bits: int) -> tuple[dict[str, R.Relation], dict[str, R.Decision]]:
@@ -181,8 +182,8 @@ def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any], labels: 
         pending = [label for label in (labels or decisions) if label not in settled]
         for label in pending:
             d = decisions[label]
-            if d.undefined and bits >= 4 * START_BITS:
-                raise UndefinedValue(f"'{label}': {d.undefined} at input {to_plain(one)}")
+            if d.undefined and bits >= CAP_BITS:  # a wide ball can overflow to NaN: only the cap says it is one
+                raise UndefinedValue(f"'{label}': {d.undefined} at {digits(bits)} digits, at input {to_plain(one)}")
             if d.holds is not None:
                 settled[label] = d
         failed = next((label for label, d in settled.items() if d.holds is False), None)
