@@ -79,6 +79,7 @@ class Claim:
     mutant: Mutant | None = None
     erratum: Erratum | None = None
     fact: str | None = None
+    quote: str | None = None  # a short verbatim excerpt of the worksheet (whitespace runs count as one space)
     reason: str | None = None
     formalisation: str | None = None
     module: str = ""
