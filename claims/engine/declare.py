@@ -41,10 +41,16 @@ class Mutant:
 
 @dataclass(frozen=True)
 class Erratum:
-    """Why a worksheet statement is wrong, and the id of the claim that encodes the correct one."""
+    """Why a worksheet statement is wrong, and the id of the claim that encodes the correct one.
+
+    ``replacement`` is the text to write instead of the claim's ``quote`` (the fix); ``contestable``
+    names the other reading when the erratum depends on how an ambiguous sentence is read.
+    """
 
     explanation: str
     corrected_by: str
+    replacement: str | None = None
+    contestable: str | None = None
 
 
 @dataclass(frozen=True)
