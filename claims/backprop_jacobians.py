@@ -152,6 +152,7 @@ derivation(
     id="backprop.error-squared-norm-expands-to-sum-of-squares",
     worksheet=WS003,
     location="1",
+    quote=r"E = \sqrt{(\hat{y_1} - y_1)^2 + (\hat{y_2} - y_2)^2",
     statement=(
         "$E = \\|\\hat y - y\\|_2^2 = \\sqrt{\\sum_{i=1}^q (\\hat y_i - y_i)^2}^{\\,2} = "
         "\\sum_{i=1}^q (\\hat y_i - y_i)^2$."
@@ -193,6 +194,7 @@ derivation(
     id="backprop.error-grad-wrt-output-is-twice-residual",
     worksheet=WS003,
     location="1",
+    quote=r"[2(\hat{y_1} - y_1), 2(\hat{y_2} - y_2), \dots, 2(\hat{y_q} - y_q)] = 2(\hat{y} - y)",
     statement=(
         "$\\frac{\\partial E}{\\partial \\hat y} = [\\frac{\\partial E}{\\partial \\hat y_1}, \\dots, "
         "\\frac{\\partial E}{\\partial \\hat y_q}] = [2(\\hat y_1 - y_1), \\dots, 2(\\hat y_q - y_q)] = 2(\\hat y - y)$."
@@ -218,6 +220,7 @@ derivation(
     id="backprop.error-grad-wrt-output-is-twice-residual-transposed",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{\partial E}{\partial \hat{y}} = \left[\frac{\partial E}{\partial \hat{y}_1}, \frac{\partial E}{\partial \hat{y}_2}, \dots, \frac{\partial E}{\partial \hat{y}_q}\right]",
     statement="$\\frac{\\partial E}{\\partial \\hat y} = 2(\\hat y - y)^T$, a 1 x q row (numerator layout).",
     formalisation="for all W1, W2, x, y: the row of dE/dy_hat_i (model backward) == 2 (y_hat - y)^T, shape and entries.",
     fact="squared-error-output-gradient-twice-residual",
@@ -236,6 +239,7 @@ def dE_dy_transposed(v: Any, ops: Any, factor: int = 2) -> dict[str, Relation]:
     id="backprop.dh-dz-written-with-rows-h1-to-hn",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{\partial h_n}{\partial z_1} & \frac{\partial h_n}{\partial z_2} & \cdots & \frac{\partial h_n}{\partial z_m}",
     statement=(
         "The Jacobian $\\partial h/\\partial z$ is the matrix with rows $\\partial h_1, \\dots, \\partial h_n$ and "
         "columns $\\partial z_1, \\dots, \\partial z_m$, an n x m matrix."
@@ -247,6 +251,7 @@ def dE_dy_transposed(v: Any, ops: Any, factor: int = 2) -> dict[str, Relation]:
         "$h$ has m entries, so the rows run over $h_1, \\dots, h_m$: $\\partial h/\\partial z$ is m x m, "
         "the diagonal matrix the worksheet gives next.",
         corrected_by="backprop.dh-dz-is-diagonal-s-times-one-minus-s",
+        replacement=r"\frac{\partial h_m}{\partial z_1} & \frac{\partial h_m}{\partial z_2} & \cdots & \frac{\partial h_m}{\partial z_m}",
     ),
 )
 def dh_dz_written_shape(v: Any, ops: Any) -> Relation:
@@ -257,6 +262,7 @@ def dh_dz_written_shape(v: Any, ops: Any) -> Relation:
     id="backprop.dh-dz-is-diagonal-s-times-one-minus-s",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{1}{1 + e^{-z_1}} (1 - \frac{1}{1 + e^{-z_1}})",
     statement=(
         "$\\partial h_i/\\partial z_j = 0$ for $i \\ne j$, so $\\partial h/\\partial z$ is the m x m diagonal matrix "
         "with entries $\\frac{1}{1+e^{-z_i}}(1 - \\frac{1}{1+e^{-z_i}})$."
@@ -287,6 +293,7 @@ def displayed_weights(W1: Array) -> Array:
     id="backprop.z-equals-displayed-weight-matrix-times-x",
     worksheet=WS003,
     location="1",
+    quote=r"W_{m1}^1 & W_{12}^1 & \dots & W_{mn}^1",
     statement=(
         "$z = W^1 x$ with $W^1$ displayed as rows $[W^1_{11}, \\dots, W^1_{1n}], \\dots, "
         "[W^1_{m1}, W^1_{12}, \\dots, W^1_{mn}]$."
@@ -298,6 +305,7 @@ def displayed_weights(W1: Array) -> Array:
         "The display's last row has $W^1_{12}$ where $W^1_{m2}$ belongs (for m, n >= 2 the product differs); "
         "$z_i = \\sum_k W^1_{ik} x_k$.",
         corrected_by="backprop.z-equals-w1-x-componentwise",
+        replacement=r"W_{m1}^1 & W_{m2}^1 & \dots & W_{mn}^1",
     ),
 )
 def z_displayed(v: Any, ops: Any) -> Relation:
@@ -308,6 +316,7 @@ def z_displayed(v: Any, ops: Any) -> Relation:
     id="backprop.z-equals-w1-x-componentwise",
     worksheet=WS003,
     location="1",
+    quote=r"Because $z_i = W_{i1}^1 x_1 + W_{i2}^1 x_2 + \dots + W_{in}^1 x_n$ Thus, When",
     statement="$z_i = W^1_{i1} x_1 + W^1_{i2} x_2 + \\dots + W^1_{in} x_n$ for $i = 1, \\dots, m$.",
     formalisation="for all W1, x: the sums over k = 1..n of W1[i, k] x[k] == z (model forward).",
     expected="holds",
@@ -324,6 +333,7 @@ def z_componentwise(v: Any, ops: Any, terms_dropped: int = 0) -> Relation:
     id="backprop.dz-dw1-written-with-rows-z1-to-zn",
     worksheet=WS003,
     location="1",
+    quote=r"\cdots & \frac{\partial z_1}{\partial \partial W_{nk}^1} \\ \vdots & \vdots & \ddots & \vdots \\ \frac{\partial z_n}{\partial W_{1k}^1} & \frac{\partial z_n}{\partial W_{2k}^1} & \cdots & \frac{\partial z_n}{\partial W_{nk}^1}",
     statement=(
         "$\\partial z/\\partial W_1$ is displayed with rows $\\partial z_1, \\dots, \\partial z_n$ and block columns "
         "$\\partial W^1_{1k}, \\dots, \\partial W^1_{nk}$ ($k = 1..n$), an n x (n n) matrix."
@@ -335,6 +345,7 @@ def z_componentwise(v: Any, ops: Any, terms_dropped: int = 0) -> Relation:
         "z has m entries and $W_1$ has m rows: the rows run over $z_1..z_m$ and the blocks over "
         "$W^1_{1k}..W^1_{mk}$, giving the m x (m n) matrix the worksheet states next.",
         corrected_by="backprop.dz-dw1-is-block-diagonal-with-x-transpose-blocks",
+        replacement=r"\cdots & \frac{\partial z_1}{\partial W_{mk}^1} \\ \vdots & \vdots & \ddots & \vdots \\ \frac{\partial z_m}{\partial W_{1k}^1} & \frac{\partial z_m}{\partial W_{2k}^1} & \cdots & \frac{\partial z_m}{\partial W_{mk}^1}",
     ),
 )
 def dz_dW1_written_shape(v: Any, ops: Any) -> Relation:
@@ -345,6 +356,7 @@ def dz_dW1_written_shape(v: Any, ops: Any) -> Relation:
     id="backprop.dz-dw1-has-size-m-by-mn",
     worksheet=WS003,
     location="1",
+    quote=r"the size of *J* is m*(m*n)",
     statement="The Jacobian $J = \\partial z/\\partial W_1$ has size $m \\times (m n)$.",
     formalisation="for all n, m, q >= 1: (m, m*n) == shape of dz/dW1 (model, W1 flattened row by row).",
     expected="holds",
@@ -360,6 +372,7 @@ def dz_dW1_size(v: Any, ops: Any, transposed: bool = False) -> Relation:
     id="backprop.dz-dw1-entries-zero-off-row-and-x-k-on-row",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{\partial z_i}{\partial W_{ik}^1} = x_k, k = 1, 2, \dots, n",
     statement=(
         "$\\partial z_i/\\partial W^1_{jk} = 0$ for $i \\ne j$ and $= x_k$ for $i = j$ ($k = 1..n$), "
         "so $\\partial z_i/\\partial W^1_i = [x_1, \\dots, x_n] = x^T$."
@@ -381,6 +394,7 @@ def dz_dW1_entries(v: Any, ops: Any, weight: bool = False) -> Relation:
     id="backprop.dz-dw1-is-diagonal",
     worksheet=WS003,
     location="1",
+    quote=r"Thus, J is a diagonal matrix. When i = j, $J_{ij} = x^T$",
     statement="$J = \\partial z/\\partial W_1$ (of size $m \\times mn$) is a diagonal matrix.",
     formalisation="for all W1, x: every entry J[a, b] with a != b of the m x (m n) Jacobian (model) is 0.",
     expected="refuted",
@@ -389,6 +403,8 @@ def dz_dW1_entries(v: Any, ops: Any, weight: bool = False) -> Relation:
         "For n >= 2 the row $x^T$ puts non-zero entries off the diagonal (e.g. $J_{12} = x_2$); J is block-diagonal, "
         "$I_m \\otimes x^T$, with the 1 x n block $x^T$ in block (i, i).",
         corrected_by="backprop.dz-dw1-is-block-diagonal-with-x-transpose-blocks",
+        replacement=r"Thus, J is a block-diagonal matrix. When i = j, its block $J_{ij} = x^T$",
+        contestable="the other reading: 'diagonal' means block-diagonal, the 1 x n blocks $J_{ij}$ being 0 for $i \\ne j$ and $x^T$ for $i = j$ (as the next words say), which holds",
     ),
 )
 def dz_dW1_diagonal(v: Any, ops: Any) -> Relation:
@@ -401,6 +417,7 @@ def dz_dW1_diagonal(v: Any, ops: Any) -> Relation:
     id="backprop.dz-dw1-is-block-diagonal-with-x-transpose-blocks",
     worksheet=WS003,
     location="1",
+    quote=r"J = \frac{\partial z}{\partial W_1} = \begin{bmatrix} [x_1, \dots, x_n] & &",
     statement=(
         "$J = \\partial z/\\partial W_1$ is block-diagonal with the row $x^T = [x_1, \\dots, x_n]$ in each diagonal "
         "block: $J = I_m \\otimes x^T$, an m x (m n) matrix."
@@ -419,6 +436,7 @@ def dz_dW1_blocks(v: Any, ops: Any, swapped: bool = False) -> dict[str, Relation
     id="backprop.dy-dw2-is-block-diagonal-with-h-transpose-blocks",
     worksheet=WS003,
     location="1",
+    quote=r"egin{bmatrix} [h_1, \dots, h_m]",
     statement=(
         "In the same way, $\\partial \\hat y/\\partial W_2$ is block-diagonal with the row $[h_1, \\dots, h_m]$ in "
         "each diagonal block: $I_q \\otimes h^T$, a q x (q m) matrix."
@@ -441,6 +459,7 @@ def dy_dW2_blocks(v: Any, ops: Any, swapped: bool = False) -> dict[str, Relation
     id="backprop.dz-dx-written-with-rows-z1-to-zn",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{\partial z_n}{\partial x_1} & \frac{\partial z_n}{\partial x_2} & \cdots & \frac{\partial z_n}{\partial x_n}",
     statement="$\\partial z/\\partial x$ is displayed with rows $\\partial z_1, \\dots, \\partial z_n$ and columns $\\partial x_1, \\dots, \\partial x_n$, an n x n matrix.",
     formalisation="for all n, m, q >= 1: shape of the display (n, n) == shape of dz/dx, (m, n) as z has m entries.",
     expected="refuted",
@@ -448,6 +467,7 @@ def dy_dW2_blocks(v: Any, ops: Any, swapped: bool = False) -> dict[str, Relation
     erratum=Erratum(
         "z has m entries, so the rows run over $z_1..z_m$: $\\partial z/\\partial x$ is m x n, namely $W_1$.",
         corrected_by="backprop.dz-dx-is-w1",
+        replacement=r"\frac{\partial z_m}{\partial x_1} & \frac{\partial z_m}{\partial x_2} & \cdots & \frac{\partial z_m}{\partial x_n}",
     ),
 )
 def dz_dx_written_shape(v: Any, ops: Any) -> Relation:
@@ -458,6 +478,7 @@ def dz_dx_written_shape(v: Any, ops: Any) -> Relation:
     id="backprop.dz-dx-is-w1",
     worksheet=WS003,
     location="1",
+    quote=r"J = \frac{\partial z}{\partial x} = W_1",
     statement="$\\partial z_i/\\partial x_j = W^1_{ij}$, so $\\partial z/\\partial x = W_1$.",
     formalisation="for all W1, x: W1 == dz/dx (model), shape and entries.",
     fact="jacobian-of-linear-map-is-its-matrix",
@@ -473,6 +494,7 @@ def dz_dx(v: Any, ops: Any, transposed: bool = False) -> dict[str, Relation]:
     id="backprop.dy-dh-is-w2",
     worksheet=WS003,
     location="1",
+    quote=r"\frac{\partial \hat{y}}{\partial h} = W_2",
     statement="In the same way, $\\partial \\hat y/\\partial h = W_2$.",
     formalisation="for all W1, W2, x: W2 == dy_hat/dh (model), shape and entries.",
     fact="jacobian-of-linear-map-is-its-matrix",
@@ -534,7 +556,7 @@ def _d(a: str, b: str) -> str:
     return f"\\frac{{\\partial {a}}}{{\\partial {b}}}"
 
 
-def _chain_claim(slug: str, name: str, mutant: Mutant) -> Any:
+def _chain_claim(slug: str, name: str, quote: str, mutant: Mutant) -> Any:
     """A forall claim for the chain-rule product of ``CHAINS[name]``, as the worksheet writes it."""
     names = {"y_hat": "\\hat y", "W1": "W_1", "W2": "W_2"}
     pairs = [f.split("/d") for f in (name, *CHAINS[name])]
@@ -543,6 +565,7 @@ def _chain_claim(slug: str, name: str, mutant: Mutant) -> Any:
         id=f"backprop.chain-rule-{slug}",
         worksheet=WS003,
         location="1",
+        quote=quote,
         statement=f"${top} = {' '.join(factors)}$, the Jacobians above multiplied in this order.",
         formalisation=CHAIN_FORMALISATION,
         expected="holds",
@@ -551,30 +574,30 @@ def _chain_claim(slug: str, name: str, mutant: Mutant) -> Any:
     )
 
 
-@_chain_claim("de-dw2", "dE/dW2", Mutant("dy_hat/dW2 with its Kronecker factors swapped (h^T kron I_q)", swapped=True))
+@_chain_claim("de-dw2", "dE/dW2", r"\frac{\partial E}{\partial W_2} = \frac{\partial E}{\partial \hat{y}} * \frac{\partial \hat{y}}{\partial W_2}", Mutant("dy_hat/dW2 with its Kronecker factors swapped (h^T kron I_q)", swapped=True))
 def chain_dE_dW2(v: Any, ops: Any, swapped: bool = False) -> dict[str, Relation]:
     h = two_layer.forward(v.W1, v.W2, v.x, ops).h
     wrong = {"dy_hat/dW2": blocks(h, v.W2.shape[-2], swapped=True)} if swapped else None
     return chain_checks(v, ops, "dE/dW2", wrong)
 
 
-@_chain_claim("de-dw1", "dE/dW1", Mutant("the factor dh/dz left out", omit_dh_dz=True))
+@_chain_claim("de-dw1", "dE/dW1", r"\frac{\partial E}{\partial W_1} = \frac{\partial E}{\partial \hat{y}} * \frac{\partial \hat{y}}{\partial h} * \frac{\partial h}{\partial z} * \frac{\partial z}{\partial W_1}", Mutant("the factor dh/dz left out", omit_dh_dz=True))
 def chain_dE_dW1(v: Any, ops: Any, omit_dh_dz: bool = False) -> dict[str, Relation]:
     return chain_checks(v, ops, "dE/dW1", {"dh/dz": None} if omit_dh_dz else None)
 
 
-@_chain_claim("de-dh", "dE/dh", Mutant("W2^T in place of dy_hat/dh", transposed=True))
+@_chain_claim("de-dh", "dE/dh", r"\frac{\partial E}{\partial h} = \frac{\partial E}{\partial \hat{y}} * \frac{\partial \hat{y}}{\partial h}", Mutant("W2^T in place of dy_hat/dh", transposed=True))
 def chain_dE_dh(v: Any, ops: Any, transposed: bool = False) -> dict[str, Relation]:
     return chain_checks(v, ops, "dE/dh", {"dy_hat/dh": ops.T(v.W2)} if transposed else None)
 
 
-@_chain_claim("de-dz", "dE/dz", Mutant("sigmoid(z) in place of its slope on the diagonal of dh/dz", slope=False))
+@_chain_claim("de-dz", "dE/dz", r"\frac{\partial E}{\partial z} = \frac{\partial E}{\partial \hat{y}} * \frac{\partial \hat{y}}{\partial h} * \frac{\partial h}{\partial z}", Mutant("sigmoid(z) in place of its slope on the diagonal of dh/dz", slope=False))
 def chain_dE_dz(v: Any, ops: Any, slope: bool = True) -> dict[str, Relation]:
     z = two_layer.forward(v.W1, v.W2, v.x, ops).z
     return chain_checks(v, ops, "dE/dz", None if slope else {"dh/dz": ops.diag(ops.sigmoid(z))})
 
 
-@_chain_claim("de-dx", "dE/dx", Mutant("W1^T in place of dz/dx", transposed=True))
+@_chain_claim("de-dx", "dE/dx", r"\frac{\partial E}{\partial x} = \frac{\partial E}{\partial \hat{y}} * \frac{\partial \hat{y}}{\partial h} * \frac{\partial h}{\partial z} * \frac{\partial z}{\partial x}", Mutant("W1^T in place of dz/dx", transposed=True))
 def chain_dE_dx(v: Any, ops: Any, transposed: bool = False) -> dict[str, Relation]:
     return chain_checks(v, ops, "dE/dx", {"dz/dx": ops.T(v.W1)} if transposed else None)
 
@@ -613,6 +636,7 @@ def _costs_shown(v: Any) -> dict[str, Any]:
     id="backprop.de-dw1-chain-has-two-more-factors-than-de-dw2",
     worksheet=WS003,
     location="1",
+    quote=r"has two more operations",
     statement=(
         "Computing $\\partial E/\\partial W_1$ takes two more operations than $\\partial E/\\partial W_2$: the "
         "products with $\\partial \\hat y/\\partial h$ and $\\partial h/\\partial z$ (the second is written "
@@ -631,6 +655,7 @@ not_checkable(
     id="backprop.cost-similar-complexity-premises",
     worksheet=WS003,
     location="1",
+    quote=r"And the computing complexity of",
     statement=(
         "The costs of $\\partial E/\\partial y$ and $\\partial \\hat y/\\partial h$ are similar, and so are those of "
         "$\\partial E/\\partial w_1$, $\\partial E/\\partial w_1$ and $\\partial F/\\partial w_2$."
@@ -646,6 +671,7 @@ not_checkable(
     id="backprop.de-dw1-costs-about-twice-de-dw2",
     worksheet=WS003,
     location="1",
+    quote=r"is about 2 times more expensive than computing",
     statement="Computing $\\partial E/\\partial W_1$ is about 2 times more expensive than computing $\\partial E/\\partial W_2$.",
     formalisation=(
         "for all n, m, q >= 1: with cost = multiply-adds of the worksheet's Jacobian chains multiplied left to right "
@@ -660,6 +686,8 @@ not_checkable(
         "'about 2 times' nor '3 times' holds in general. In the efficient backprop order the costs are "
         "$qm + m + mn$ and $qm$, a ratio $1 + (n + 1)/q$.",
         corrected_by="backprop.cost-of-de-dw1-and-de-dw2-chains",
+        replacement=r"is $(q + m + mn)/q^2$ times as expensive (multiplying the Jacobians above; $1 + (n+1)/q$ times in backpropagation order) as computing",
+        contestable="the other reading: each Jacobian product counts as one operation of similar cost (as the sentence before says), so the chains of 4 and 2 factors give exactly 2 times",
     ),
 )
 def about_twice(v: Any, ops: Any) -> Relation:
@@ -671,6 +699,7 @@ def about_twice(v: Any, ops: Any) -> Relation:
     id="backprop.cost-of-de-dw1-and-de-dw2-chains",
     worksheet=WS003,
     location="1",
+    quote=r"Let's compare $\frac{\partial E}{\partial W_1}$ to $\frac{\partial E}{\partial W_2}$",
     statement=(
         "Multiplied left to right as dense matrices, the chain for $\\partial E/\\partial W_1$ costs $m(q + m + mn)$ "
         "multiply-adds and the chain for $\\partial E/\\partial W_2$ costs $q^2 m$, a ratio $(q + m + mn)/q^2$; in the "
@@ -698,6 +727,7 @@ def chain_costs(v: Any, ops: Any, dh_dz_counted: bool = True) -> dict[str, Relat
     id="backprop.de-dw1-is-the-most-expensive-chain",
     worksheet=WS003,
     location="1",
+    quote=r"As we can see, the most expensive pass is to get $\frac{\partial E}{\partial W_1}$",
     statement="Of the products $\\partial E/\\partial W_2, \\partial E/\\partial W_1, \\partial E/\\partial h, \\partial E/\\partial z, \\partial E/\\partial x$, the most expensive is $\\partial E/\\partial W_1$.",
     formalisation="for all n, m, q >= 1: chain cost of dE/dW1 >= chain cost of each of the other four (dense, left to right).",
     expected="refuted",
@@ -708,6 +738,8 @@ def chain_costs(v: Any, ops: Any, dh_dz_counted: bool = True) -> dict[str, Relat
         "$q^2 \\le q + m + mn$. (In the efficient backprop order dE/dW1 and dE/dx tie as the most expensive, "
         "$qm + m + mn$ each.)",
         corrected_by="backprop.de-dw1-most-expensive-iff-q-squared-at-most-q-plus-m-plus-mn",
+        replacement=r"As we can see, when $q^2 \le q + m + mn$ the most expensive pass is to get $\frac{\partial E}{\partial W_1}$",
+        contestable="the other reading: costs counted in backpropagation order, where the pass for $\\partial E/\\partial W_1$ ($qm + m + mn$) is never cheaper than another one (it ties with $\\partial E/\\partial x$)",
     ),
 )
 def most_expensive(v: Any, ops: Any) -> Relation:
@@ -719,6 +751,7 @@ def most_expensive(v: Any, ops: Any) -> Relation:
     id="backprop.de-dw1-most-expensive-iff-q-squared-at-most-q-plus-m-plus-mn",
     worksheet=WS003,
     location="1",
+    quote=r"the most expensive pass is to get",
     statement=(
         "The chain for $\\partial E/\\partial W_1$ always costs at least those for $\\partial E/\\partial h$, "
         "$\\partial E/\\partial z$, $\\partial E/\\partial x$, and at least that for $\\partial E/\\partial W_2$ exactly when "

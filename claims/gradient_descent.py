@@ -58,6 +58,7 @@ def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
     id="gd.converges-iff-eta-below-2-over-max-curvature",
     worksheet=WS003,
     location="2.3",
+    quote=r"If we want the gradient descent converge, we need to meet this requirement:",
     statement=(
         "For $a, b > 0$, gradient descent on $\\frac12(a w_1^2 + b w_2^2)$ from $w(0)$ with both "
         "coordinates non-zero converges to the minimiser iff $0 < \\eta < 2/\\max(a, b)$."
@@ -80,6 +81,7 @@ def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
     id="gd.convergence-requires-eta-below-min-reciprocal-curvature",
     worksheet=WS003,
     location="2.3",
+    quote=r"0 < \eta < \min(\frac{1}{a}, \frac{1}{b})",
     statement=(
         "Gradient descent on $\\frac12(a w_1^2 + b w_2^2)$ converges only if "
         "$0 < \\eta < \\min(1/a, 1/b)$ (the worksheet's requirement $0 < 1 - a\\eta < 1$ per coordinate)."
@@ -93,6 +95,7 @@ def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
         "Convergence needs $|1 - a\\eta| < 1$, not $0 < 1 - a\\eta < 1$: a negative factor also "
         "contracts (oscillating), so GD converges exactly for $0 < \\eta < 2/\\max(a, b)$.",
         corrected_by="gd.converges-iff-eta-below-2-over-max-curvature",
+        replacement=r"0 < \eta < \min(\frac{2}{a}, \frac{2}{b})",
     ),
 )
 def gd_requires_min_reciprocal(v: Any, ops: Any) -> Any:
@@ -118,6 +121,7 @@ derivation(
     id="gd.quadratic-gradient-is-a-w1-b-w2",
     worksheet=WS003,
     location="2.1",
+    quote=r"\frac{\partial L}{\partial w_1} = 2 * 0.5 * aw_1 = aw_1",
     statement=(
         "For $L = 0.5(a w_1^2 + b w_2^2)$: $\\partial L/\\partial w_1 = 2 \\cdot 0.5\\, a w_1 = a w_1$ and "
         "$\\partial L/\\partial w_2 = 2 \\cdot 0.5\\, b w_2 = b w_2$, so $\\nabla L = [a w_1, b w_2]$."
@@ -150,6 +154,7 @@ def curvatures_and_points(case: Any, rng: np.random.Generator, n: int) -> dict[s
     id="gd.gradient-vanishes-only-at-origin-the-minimiser",
     worksheet=WS003,
     location="2.1",
+    quote=r"which means that $w_1 = w_2 = 0$, then we can achieve the minimum value of L",
     statement=(
         "With $a, b > 0$: $\\nabla L = [a w_1, b w_2] = 0$ means $w_1 = w_2 = 0$, and there $L$ attains its "
         "minimum value."
@@ -186,6 +191,7 @@ derivation(
     id="gd.first-coordinate-update-is-rho1-times-w1",
     worksheet=WS003,
     location="2.2",
+    quote=r"w_1(t+1) = w_1(t) - \eta a w_1(t) = (1 - a \eta) w_1(t) = \rho_1 w_1(t)",
     statement=(
         "$w_1(t+1) = w_1(t) - \\eta\\, \\partial L/\\partial w_1 = w_1(t) - \\eta a w_1(t) = (1 - a\\eta) w_1(t) "
         "= \\rho_1 w_1(t)$ with $\\rho_1 = 1 - a\\eta$."
@@ -208,6 +214,7 @@ derivation(
     id="gd.rho1-in-the-same-way-is-1-minus-b-eta",
     worksheet=WS003,
     location="2.2",
+    quote=r"$ho_1=1-b\eta$",
     statement="In the same way, $\\rho_1 = 1 - b\\eta$.",
     formalisation=(
         "for all a, b > 0 and eta: rho_1, the factor with w1(t+1) = rho_1 w1(t) defined on the line before, "
@@ -220,6 +227,7 @@ derivation(
         "$\\rho_1 = 1 - a\\eta$ was just defined, and $1 - a\\eta \\ne 1 - b\\eta$ unless $a = b$ or $\\eta = 0$: "
         "the index is a typo. The same computation for $w_2$ gives $w_2(t+1) = \\rho_2 w_2(t)$ with $\\rho_2 = 1 - b\\eta$.",
         corrected_by="gd.second-coordinate-factor-is-1-minus-b-eta",
+        replacement=r"$\rho_2=1-b\eta$",
     ),
 )
 def rho1_same_way(v: Any, ops: Any) -> Relation:
@@ -231,6 +239,7 @@ def rho1_same_way(v: Any, ops: Any) -> Relation:
     id="gd.second-coordinate-factor-is-1-minus-b-eta",
     worksheet=WS003,
     location="2.2",
+    quote=r"In the same way, We can get $ho_1=1-b\eta$",
     statement="$w_2(t+1) = (1 - b\\eta) w_2(t) = \\rho_2 w_2(t)$ with $\\rho_2 = 1 - b\\eta$.",
     formalisation="for all a, b > 0, eta, w(t): w2 after one gd_step == (1 - b eta) w2(t), and the model's rho_2 == 1 - b eta.",
     expected="holds",
@@ -299,6 +308,7 @@ derivation(
     id="gd.convergence-derivation-eta-below-min-reciprocal",
     worksheet=WS003,
     location="2.3",
+    quote=r"= \mu, 0 < \mu < 1",
     statement=(
         "For GD to converge we need $\\lim_t \\frac{w_1(t+1) - w_1^*}{w_1(t) - w_1^*} = "
         "\\frac{(1 - a\\eta) w_1(t) - w_1^*}{w_1(t) - w_1^*} = \\mu$ with $0 < \\mu < 1$; thus $1 - a\\eta \\to \\mu$, "
@@ -340,6 +350,7 @@ derivation(
         "convergence does not require $0 < \\mu < 1$. The later steps are sound rewritings of that requirement; "
         "GD converges exactly for $0 < \\eta < 2/\\max(a, b)$.",
         corrected_by="gd.converges-iff-eta-below-2-over-max-curvature",
+        replacement=r"= \mu, -1 < \mu < 1",
     ),
 )
 
@@ -366,6 +377,7 @@ LARGE_RATIO = {"cases": st.fixed_dictionaries({}), "instances": large_ratio}
     id="gd.large-ratio-bound-min-is-one-over-hb",
     worksheet=WS003,
     location="2.4",
+    quote=r"min(\frac{1}{hb}, \frac{1}{b}) = min\frac{1}{hb}",
     statement="With $a/b = h \\ge 1$, $a = hb$ and $\\min(\\frac{1}{hb}, \\frac{1}{b}) = \\frac{1}{hb}$.",
     formalisation="for all b > 0 and h >= 1, with a = h b: min(1/a, 1/b) == 1/(h b).",
     expected="holds",
@@ -381,6 +393,7 @@ def min_is_one_over_hb(v: Any, ops: Any, slow: bool = False) -> Relation:
     id="gd.large-ratio-learning-rate-tends-to-zero",
     worksheet=WS003,
     location="2.4",
+    quote=r"\because \frac{1}{hb} \to 0, \therefore \eta \to 0",
     statement="As $h = a/b \\to \\infty$, $\\frac{1}{hb} \\to 0$, so the learning rate $\\eta \\to 0$.",
     formalisation=(
         "for all b > 0 and eps > 0 there is H (here H = 2/(b eps)) such that for all h >= H every admissible "
@@ -401,6 +414,7 @@ def learning_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> Re
     id="gd.large-ratio-slow-coordinate-factor-tends-to-one",
     worksheet=WS003,
     location="2.4",
+    quote=r"Thus, the learning rate is very small and the convergence rate of gradient descent is very slow.",
     statement="With $a/b = h$ large the learning rate is very small and gradient descent converges very slowly.",
     formalisation=(
         "for all b > 0, h >= 1 (a = h b): every admissible eta, 0 < eta < min(1/a, 1/b), gives the w2 factor "

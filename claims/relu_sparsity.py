@@ -76,6 +76,7 @@ def model(
     id="relu.dl-dw3-not-guaranteed-zero",
     worksheet=WS002,
     location="Problem 3(a)",
+    quote=r"\therefore \frac{\partial \lambda}{\partial w_3}$ is not guaranteed to be zero",
     statement=(
         "NO for $w_3$: with $z_1 = -1$, $\\frac{\\partial L}{\\partial w_3} = \\frac{\\partial L}{\\partial y}"
         "\\frac{\\partial y}{\\partial z}\\frac{\\partial z}{\\partial w_3}$ and none of the three factors "
@@ -110,6 +111,7 @@ def dw3_can_be_nonzero(v: Any, ops: Any, **weights: Any) -> Any:
     id="relu.dl-dw2-guaranteed-zero",
     worksheet=WS002,
     location="Problem 3(b)",
+    quote=r"The product $\frac{\partial \lambda}{\partial w_2} = 0$ is guaranteed to be zero",
     statement=(
         "YES for $w_2$: when $h_1$ receives $-1$, $\\frac{\\partial L}{\\partial w_2} = 0$ for this training case."
     ),
@@ -129,6 +131,7 @@ def dw2_zero(v: Any, ops: Any, z1: float = -1.0) -> Any:
     id="relu.dl-dw1-guaranteed-zero",
     worksheet=WS002,
     location="Problem 3(c)",
+    quote=r"$\therefore \frac{\partial L}{\partial w_1}$ is guaranteed to be 0",
     statement=(
         "YES for $w_1$: when $h_1$ receives $-1$, $\\frac{\\partial L}{\\partial w_1} = 0$ for this training case."
     ),
@@ -151,6 +154,7 @@ def dw1_zero(v: Any, ops: Any, z1: float = -1.0) -> Any:
     id="relu.dl-dw3-is-three-factor-chain",
     worksheet=WS002,
     location="Problem 3(a)",
+    quote=r"(a) \frac{\partial \mathcal{L}}{\partial w_3} = \underbrace{\frac{\partial \mathcal{L}}{\partial y}}_{\textcircled{1}}",
     statement=(
         "$\\frac{\\partial L}{\\partial w_3} = \\frac{\\partial L}{\\partial y} \\times \\frac{\\partial y}{\\partial "
         "z} \\times \\frac{\\partial z}{\\partial w_3}$."
@@ -170,6 +174,7 @@ def dw3_chain(v: Any, ops: Any, unit: str = "h3") -> Any:
     id="relu.dz-dw3-is-h3",
     worksheet=WS002,
     location="Problem 3(a)",
+    quote=r"\frac{\partial}{\partial w_3} (w_3 h_3 + w_5 h_4) = h_3",
     statement="$\\frac{\\partial z}{\\partial w_3} = \\frac{\\partial}{\\partial w_3}(w_3 h_3 + w_5 h_4) = h_3$.",
     formalisation=RECONSTRUCTION
     + " For every case: z == w3 h3 + w5 h4, and z(w3 + 1) - z(w3) == h3 (z is affine in w3).",
@@ -194,6 +199,7 @@ def dz_dw3(v: Any, ops: Any, unit: str = "h3") -> Any:
     id="relu.dl-dw2-is-four-factor-chain",
     worksheet=WS002,
     location="Problem 3(b)",
+    quote=r"(b) $\frac{\partial \lambda}{\partial w_2} = \frac{\partial \lambda}{\partial z} \times \frac{\partial z}{\partial h_3}",
     statement=(
         "$\\frac{\\partial L}{\\partial w_2} = \\frac{\\partial L}{\\partial z}\\frac{\\partial z}{\\partial h_3}"
         "\\frac{\\partial h_3}{\\partial z_3}\\frac{\\partial z_3}{\\partial w_2}$, with "
@@ -218,6 +224,7 @@ def dw2_chain(v: Any, ops: Any, unit: str = "h1") -> Any:
     id="relu.dz-dh3-is-w3",
     worksheet=WS002,
     location="Problem 3(b)",
+    quote=r"\frac{\partial}{\partial h_3} (w_3 h_3 + w_5 h_4) = w_3",
     statement="$\\frac{\\partial z}{\\partial h_3} = \\frac{\\partial}{\\partial h_3}(w_3 h_3 + w_5 h_4) = w_3$.",
     formalisation=RECONSTRUCTION
     + " For every case: z == w3 h3 + w5 h4, and (w3 (h3+1) + w5 h4) - (w3 h3 + w5 h4) == w3.",
@@ -242,6 +249,7 @@ def dz_dh3(v: Any, ops: Any, weight: str = "w3") -> Any:
     id="relu.dz3-dw2-is-h1-which-is-zero",
     worksheet=WS002,
     location="Problem 3(b)",
+    quote=r"\frac{\partial}{\partial w_2} (w_2 h_1 + w_6 h_2) = h_1 = 0$ (given)",
     statement=(
         "$\\frac{\\partial z_3}{\\partial w_2} = \\frac{\\partial}{\\partial w_2}(w_2 h_1 + w_6 h_2) = h_1 = 0$ when "
         "$h_1$ receives $-1$."
@@ -268,6 +276,7 @@ def dz3_dw2(v: Any, ops: Any, z1: float = -1.0) -> Any:
     id="relu.dl-dw2-other-factors-need-not-be-zero",
     worksheet=WS002,
     location="Problem 3(b)",
+    quote=r"\frac{\partial}{\partial z_3} \max(0, z_3) \leftarrow$ need not be 0",
     statement=(
         "With $z_1 = -1$, $\\frac{\\partial L}{\\partial z}$, $\\frac{\\partial z}{\\partial h_3} = w_3$ and "
         "$\\frac{\\partial h_3}{\\partial z_3} = \\mathrm{ReLU}'(z_3)$ need not be 0."
@@ -317,6 +326,7 @@ derivation(
     id="relu.dl-dw1-is-sum-over-two-paths",
     worksheet=WS002,
     location="Problem 3(c)",
+    quote=r"\frac{\partial L}{\partial w_1} &= \underbrace{\frac{\partial L}{\partial z} \times \frac{\partial z}{\partial h_3}",
     statement=(
         "$\\frac{\\partial L}{\\partial w_1}$ is the sum over the paths through $h_3$ and $h_4$, "
         "$= \\frac{\\partial L}{\\partial z}\\big(\\frac{\\partial z}{\\partial h_3}\\frac{\\partial h_3}{\\partial "
@@ -349,6 +359,7 @@ derivation(
     id="relu.dz-dh3-written-with-h5",
     worksheet=WS002,
     location="Problem 3(c) (B1)",
+    quote=r"(w_3 h_3 + w_5 h_5)",
     statement=(
         "$\\frac{\\partial z}{\\partial h_3} = \\frac{\\partial}{\\partial h_3}(w_3 h_3 + w_5 h_5) = w_3$, i.e. $z = "
         "w_3 h_3 + w_5 h_5$."
@@ -362,6 +373,7 @@ derivation(
         "$z = w_3 h_3 + w_5 h_4$: the network has no unit $h_5$ (the second input of $z$ is $h_4$). The derivative "
         "$\\partial z/\\partial h_3 = w_3$ is right.",
         corrected_by="relu.dz-dh3-is-w3",
+        replacement=r"(w_3 h_3 + w_5 h_4)",
     ),
 )
 def dz_with_h5(v: Any, ops: Any) -> Any:
@@ -373,6 +385,7 @@ def dz_with_h5(v: Any, ops: Any) -> Any:
     id="relu.dz3-written-as-w2-h1-plus-w3-h3",
     worksheet=WS002,
     location="Problem 3(c) (B1)",
+    quote=r"(w_2 h_1 + w_3 h_3)",
     statement=(
         "$\\frac{\\partial z_3}{\\partial h_1} = \\frac{\\partial}{\\partial h_1}(w_2 h_1 + w_3 h_3) = w_2$, i.e. $z_3 "
         "= w_2 h_1 + w_3 h_3$."
@@ -386,6 +399,7 @@ def dz_with_h5(v: Any, ops: Any) -> Any:
         "feed "
         "$z_3$. The derivative $\\partial z_3/\\partial h_1 = w_2$ is right.",
         corrected_by="relu.dz3-dh1-is-w2",
+        replacement=r"(w_2 h_1 + w_6 h_2)",
     ),
 )
 def dz3_with_h3(v: Any, ops: Any) -> Any:
@@ -397,6 +411,7 @@ def dz3_with_h3(v: Any, ops: Any) -> Any:
     id="relu.dz3-dh1-is-w2",
     worksheet=WS002,
     location="Problem 3(c) (B1)",
+    quote=r"$\frac{\partial z_3}{\partial h_1} = \frac{\partial}{\partial h_1} (w_2 h_1 + w_3 h_3) = w_2$",
     statement="$\\frac{\\partial z_3}{\\partial h_1} = \\frac{\\partial}{\\partial h_1}(w_2 h_1 + w_6 h_2) = w_2$.",
     formalisation=RECONSTRUCTION
     + " For all cases: z3 == w2 h1 + w6 h2 and (w2 (h1+1) + w6 h2) - (w2 h1 + w6 h2) == w2.",
@@ -421,6 +436,7 @@ def dz3_dh1(v: Any, ops: Any, weight: str = "w2") -> Any:
     id="relu.path-factors-need-not-be-zero",
     worksheet=WS002,
     location="Problem 3(c) (A), (B1), (B2)",
+    quote=r"Similarly you can check that $\frac{\partial z}{\partial h_4}$, $\frac{\partial h_4}{\partial z_4}$, $\frac{\partial z_4}{\partial h_1}$ need not be 0",
     statement=(
         "With $z_1 = -1$, $\\frac{\\partial L}{\\partial z}$ and every factor of both paths, $\\frac{\\partial "
         "z}{\\partial h_3} = w_3$, "
@@ -463,6 +479,7 @@ def _offsets(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarra
     id="relu.dh1-dz1-zero-at-input-minus-one",
     worksheet=WS002,
     location="Problem 3(c) (C)",
+    quote=r"\max(0, z_1) = \frac{\partial}{\partial z_1} \max(0, -1) = \frac{\partial}{\partial z_1} 0 = 0",
     statement=(
         "$\\frac{\\partial h_1}{\\partial z_1} = \\frac{\\partial}{\\partial z_1}\\max(0, z_1) = "
         "\\frac{\\partial}{\\partial z_1}\\max(0, -1) = 0$: at $z_1 = -1$ the ReLU gives $h_1 = 0$ and has derivative "
@@ -490,6 +507,7 @@ not_checkable(
     id="relu.sparsifies-activations-and-derivatives",
     worksheet=WS002,
     location="Problem 3",
+    quote=r"sets a large fraction of the values to zero for any given input vector",
     statement="ReLU sparsifies activations and derivatives: for any input it sets a large fraction of them to zero.",
     reason="'A large fraction' has no stated size or input distribution; the fraction depends on the weights and data.",
 )

@@ -97,6 +97,7 @@ derivation(
     id="sigmoid-tanh.chain-from-sigma-to-tanh-minus-sigma",
     worksheet=WS002,
     location="Problem 2, relation between sigma and tanh",
+    quote=r"&= \tanh\left(\frac{x}{2}\right) + \frac{1-e^x}{1+e^x} + 1",
     statement=(
         "$\\sigma(x) = \\frac{1}{1+e^{-x}} = \\dots = \\tanh(x/2) + \\left(\\frac{1}{1+e^x} - 1\\right) + 1 = "
         "\\tanh(x/2) + \\frac{1-e^x}{1+e^x} + 1 = \\dots = \\tanh(x/2) - \\sigma(x) + 1$, line by line as displayed."
@@ -111,6 +112,7 @@ derivation(
         "the next line then fails against it too. With the corrected line the chain holds, and its end "
         "$\\tanh(x/2) - \\sigma(x) + 1$ does equal $\\sigma(x)$.",
         corrected_by="sigmoid-tanh.corrected-chain-from-sigma-to-tanh-minus-sigma",
+        replacement=r"&= \tanh\left(\frac{x}{2}\right) + \frac{-e^x}{1+e^x} + 1",
     ),
 )
 
@@ -118,6 +120,7 @@ derivation(
     id="sigmoid-tanh.corrected-chain-from-sigma-to-tanh-minus-sigma",
     worksheet=WS002,
     location="Problem 2, relation between sigma and tanh",
+    quote=r"\sigma(x) &= \frac{1}{1+e^{-x}} = \frac{1}{1+e^{-(\frac{x}{2}+\frac{x}{2})}}",
     statement=(
         "The same chain with the line $\\tanh(x/2) + \\frac{1-e^x}{1+e^x} + 1$ replaced by $\\tanh(x/2) + "
         "\\frac{-e^x}{1+e^x} + 1$."
@@ -135,6 +138,7 @@ derivation(
     id="sigmoid-tanh.sigma-equals-tanh-half-minus-sigma-plus-one",
     worksheet=WS002,
     location="Problem 2, relation between sigma and tanh",
+    quote=r"\Rightarrow \sigma(x) = \tanh\left(\frac{x}{2}\right) - \sigma(x) + 1",
     statement="$\\sigma(x) = \\tanh(x/2) - \\sigma(x) + 1$ for every real $x$ (the chain's conclusion).",
     formalisation="for all real x: sigma(x) == tanh(x/2) - sigma(x) + 1.",
     expected="holds",
@@ -172,6 +176,7 @@ derivation(
     id="sigmoid-tanh.implications-to-boxed-identity",
     worksheet=WS002,
     location="Problem 2, relation between sigma and tanh",
+    quote=r"\Rightarrow 2\sigma(x) = \tanh\left(\frac{x}{2}\right) + 1",
     statement=(
         "$\\sigma(x) = \\tanh(x/2) - \\sigma(x) + 1 \\Rightarrow 2\\sigma(x) = \\tanh(x/2) + 1 "
         "\\Rightarrow \\sigma(x) = \\frac12\\tanh(x/2) + \\frac12$."
@@ -192,6 +197,7 @@ derivation(
     id="sigmoid-tanh.sigma-is-half-tanh-half-plus-half",
     worksheet=WS002,
     location="Problem 2, relation between sigma and tanh (boxed)",
+    quote=r"\boxed{\sigma(x) = \frac{1}{2} \tanh\left(\frac{x}{2}\right) + \frac{1}{2}}",
     statement="$\\sigma(x) = \\frac12\\tanh(x/2) + \\frac12$ for every real $x$.",
     formalisation="for all real x: sigma(x) == tanh(x/2)/2 + 1/2.",
     fact="sigmoid-half-tanh-identity",
@@ -279,6 +285,7 @@ derivation(
     id="sigmoid-tanh.network-substitution-chain",
     worksheet=WS002,
     location="Problem 2, the two networks",
+    quote=r"= \sigma \left(\sum_j \frac{w_{kj}^{(2)}}{2} \tanh \left(\frac{\tilde{z}_j}{2} \right) + \sum_j \frac{w_{kj}^{(2)}}{2} + w_{ko}^{(2)} \right)",
     statement=(
         "Substituting $\\sigma(a) = \\frac12\\tanh(a/2) + \\frac12$ into the sigmoid-hidden network and regrouping "
         "gives, "
@@ -306,6 +313,7 @@ derivation(
     id="sigmoid-tanh.underbraced-bias-term-is-w-kj-star",
     worksheet=WS002,
     location="Problem 2, the two networks (last substitution line)",
+    quote=r"\sum_j \underbrace{\frac{w_{kj}^{(2)}}{2} + w_{ko}^{(2)}}_{w_{kj}^{(2)*}}",
     statement=(
         "The underbraced term $\\sum_j \\frac{w_{kj}^{(2)}}{2} + w_{k0}^{(2)}$ is labelled $w_{kj}^{(2)*}$, the "
         "parameter with $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$."
@@ -318,6 +326,7 @@ derivation(
         "The underbraced term is the output bias of the tanh network, $w_{k0}^{(2)*} = w_{k0}^{(2)} + \\sum_j "
         "w_{kj}^{(2)}/2$ (as the final parameter list says), not $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$.",
         corrected_by="sigmoid-tanh.mapped-parameters-give-same-function",
+        replacement=r"\underbrace{\sum_j \frac{w_{kj}^{(2)}}{2} + w_{ko}^{(2)}}_{w_{ko}^{(2)*}}",
     ),
 )
 def underbrace_label(v: Any, ops: Any) -> Any:
@@ -329,6 +338,7 @@ def underbrace_label(v: Any, ops: Any) -> Any:
     id="sigmoid-tanh.mapped-parameters-give-same-function",
     worksheet=WS002,
     location="Problem 2, parameters of the equivalent network",
+    quote=r"w_{kj}^{(2)*} = \frac{w_{kj}^{(2)}}{2}, \quad w_{ko}^{(2)*} = w_{ko}^{(2)} + \sum_j \frac{w_{kj}^{(2)}}{2}",
     statement=(
         "The tanh-hidden network with $w_{kj}^{(2)*} = w_{kj}^{(2)}/2$, $w_{k0}^{(2)*} = w_{k0}^{(2)} + \\sum_j "
         "w_{kj}^{(2)}/2$, "
@@ -352,6 +362,7 @@ def mapping_equivalence(v: Any, ops: Any, shift: float = 0.5) -> Any:
     id="sigmoid-tanh.every-sigmoid-network-has-tanh-equivalent",
     worksheet=WS002,
     location="Problem 2",
+    quote=r"show that there exists an equivalent network,",
     statement=(
         "For every two-layer network with logistic-sigmoid hidden units there is a network with $\\tanh$ hidden units "
         "computing the same function."
@@ -377,6 +388,7 @@ def tanh_equivalent_exists(v: Any, ops: Any, first: float = 0.5) -> Any:
     id="sigmoid-tanh.setup-combination-of-m-input-variables",
     worksheet=WS002,
     location="Problem 2",
+    quote=r"Consider a linear combination of M input variables x_1, \dots, x_D",
     statement=(
         "$z_j = \\sum_{i=1}^D w_{ji}^{(1)} x_i + w_{j0}^{(1)}$, $j = 1, \\dots, M$, is a linear combination of $M$ "
         "input variables $x_1, \\dots, x_D$."
@@ -388,6 +400,7 @@ def tanh_equivalent_exists(v: Any, ops: Any, first: float = 0.5) -> Any:
         "Each $z_j$ combines the $D$ inputs $x_1, \\dots, x_D$; $M$ counts the combinations (hidden units), "
         "so $W^{(1)}$ is $M \\times D$.",
         corrected_by="sigmoid-tanh.setup-m-combinations-of-d-inputs",
+        replacement=r"Consider M linear combinations of the D input variables x_1, \dots, x_D",
     ),
 )
 def setup_m_inputs(v: Any, ops: Any) -> Any:
@@ -398,6 +411,7 @@ def setup_m_inputs(v: Any, ops: Any) -> Any:
     id="sigmoid-tanh.setup-m-combinations-of-d-inputs",
     worksheet=WS002,
     location="Problem 2",
+    quote=r"z_j = \sum_{i=1}^D w_{ji}^{(1)} x_i + w_{j0}^{(1)}",
     statement=(
         "There are $M$ pre-activations $z_j$, each a linear combination of the $D$ inputs: $W^{(1)}$ is $M \\times D$."
     ),
@@ -420,6 +434,7 @@ not_checkable(
     id="sigmoid-tanh.output-activation-follows-the-data",
     worksheet=WS002,
     location="Problem 2",
+    quote=r"The choice of activation function is determined by the nature of the data and the assumed distribution of target variables.",
     statement=(
         "The output activation is chosen by the data: identity for regression, logistic sigmoids for binary labels, "
         "softmax for multiclass."
@@ -433,6 +448,7 @@ not_checkable(
     id="sigmoid-tanh.marking-scheme",
     worksheet=WS002,
     location="Problem 2, marking scheme",
+    quote=r"Marking scheme: 8 points for relation between $\sigma(\cdot)$ & $\tanh(\cdot)$",
     statement="8 points for the sigmoid-tanh relation and 3 for each of the four mapped parameters.",
     reason="A grading rubric, not a mathematical statement.",
 )

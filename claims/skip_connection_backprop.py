@@ -144,6 +144,7 @@ not_checkable(
     id="skip-backprop.computation-graph",
     worksheet=WS002,
     location="Problem 4(1)",
+    quote=r"Draw the computation graph relating",
     statement="The computation graph relating $x$, $z$, $h$, $y$, $\\mathcal R$, $\\mathcal S$ and $\\mathcal L$.",
     reason="The answer is a drawing that the worksheet text does not contain; there is no stated edge list to check.",
 )
@@ -156,6 +157,7 @@ not_checkable(
     **_problem4(
         id="skip-backprop.x-bar-equals-one",
         location="Problem 4(2), first line",
+        quote=r"\bar{\underline{x}} = \frac{\partial \mathcal{L}}{\partial \underline{x}} = 1",
         statement="$\\bar x = \\partial\\mathcal L/\\partial x = 1$.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: every entry of dL/dx (N entries) equals 1.",
         expected="refuted",
@@ -164,6 +166,7 @@ not_checkable(
             "\\partial\\mathcal L/\\partial\\mathcal L = 1$; $\\bar x = \\partial\\mathcal L/\\partial x$ is an "
             "N-vector, the end result $W^{(1)\\top}\\bar z + \\bar y$ of the recursion, not 1.",
             corrected_by="skip-backprop.seed-l-bar-equals-one",
+            replacement=r"\bar{\mathcal{L}} = \frac{\partial \mathcal{L}}{\partial \mathcal{L}} = 1",
         ),
     )
 )
@@ -185,6 +188,7 @@ def _recursion(v: Any, ops: Any, L_bar: Any) -> Any:
     **_problem4(
         id="skip-backprop.seed-l-bar-equals-one",
         location="Problem 4(2), first line",
+        quote=r"2) \bar{\underline{x}} = \frac{\partial \mathcal{L}}{\partial \underline{x}} = 1",
         statement=(
             "Corrected first line: the backward pass starts from $\\bar{\\mathcal L} = \\partial\\mathcal L/"
             "\\partial\\mathcal L = 1$, and the recursion from that seed yields $\\partial\\mathcal L/\\partial x$."
@@ -206,6 +210,7 @@ def seed_is_one(v: Any, ops: Any, seed: float = 1.0) -> Any:
     **_problem4(
         id="skip-backprop.r-bar-equals-one",
         location="Problem 4(2), first line",
+        quote=r"\bar{R} = \frac{\partial \mathcal{L}}{\partial R} = 1",
         statement="$\\bar{\\mathcal R} = \\partial\\mathcal L/\\partial\\mathcal R = 1$ for $\\mathcal L = \\mathcal S + \\mathcal R$.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: dL/dR = 1.",
         expected="holds",
@@ -221,6 +226,7 @@ def r_bar_is_one(v: Any, ops: Any, as_r: bool = False) -> Any:
     **_problem4(
         id="skip-backprop.s-bar-equals-one",
         location="Problem 4(2), first line",
+        quote=r"\bar{S} = \frac{\partial \mathcal{L}}{\partial S} = 1",
         statement="$\\bar{\\mathcal S} = \\partial\\mathcal L/\\partial\\mathcal S = 1$ for $\\mathcal L = \\mathcal S + \\mathcal R$.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: dL/dS = 1.",
         expected="holds",
@@ -245,6 +251,7 @@ derivation(
     **_problem4(
         id="skip-backprop.y-bar-chain",
         location="Problem 4(2), y-bar line",
+        quote=r"\bar{\underline{y}} = \frac{\partial \mathcal{L}}{\partial \underline{y}} = \bar{S} \frac{\partial S}{\partial \underline{y}}",
         statement=(
             "$\\bar y = \\partial\\mathcal L/\\partial y = \\bar{\\mathcal S}\\,\\partial\\mathcal S/\\partial y = "
             "\\bar{\\mathcal S}[\\partial\\mathcal S/\\partial y_i]_{i=1}^n = \\bar{\\mathcal S}[y_i - s_i]_{i=1}^n = "
@@ -281,6 +288,7 @@ derivation(
     **_problem4(
         id="skip-backprop.y-bar-is-s-bar-times-y-minus-s",
         location="Problem 4(2), y-bar line",
+        quote=r"= \bar{S} \cdot (\underline{y} - \underline{s})",
         statement="$\\bar y = \\bar{\\mathcal S}\\,(y - s)$.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: S_bar (y - s) equals dL/dy (N entries).",
         expected="holds",
@@ -316,6 +324,7 @@ derivation(
     **_problem4(
         id="skip-backprop.h-bar-chain",
         location="Problem 4(2) ④",
+        quote=r"\bar{x} \bar{R} + \bar{w}^{(2)T} \bar{y}",
         statement=(
             "$\\bar h = \\frac{\\partial\\mathcal R}{\\partial h}\\bar{\\mathcal R} + (\\frac{\\partial y}{\\partial h})^\\top"
             "\\bar y = [r_1, \\dots, r_K]^\\top\\bar{\\mathcal R} + [w^{(2)}_{ij}]^\\top\\bar y = \\bar x\\,\\bar{\\mathcal R}"
@@ -349,6 +358,7 @@ derivation(
             "The boxed line ④ puts $\\bar x$ (an N-vector) where the line above has $r$ (a K-vector): the sum does "
             "not even fit when $N \\ne K$. The correct result is $\\bar h = r\\,\\bar{\\mathcal R} + W^{(2)\\top}\\bar y$.",
             corrected_by="skip-backprop.h-bar-is-r-r-bar-plus-w2t-y-bar",
+            replacement=r"\underline{r} \bar{R} + \bar{w}^{(2)T} \bar{y}",
         ),
     )
 )
@@ -358,6 +368,7 @@ derivation(
     **_problem4(
         id="skip-backprop.h-bar-boxed-line-fits-network",
         location="Problem 4(2) ④",
+        quote=r"\bar{x} \bar{R} + \bar{w}^{(2)T} \bar{y}",
         statement="The boxed line $\\bar h = \\bar x\\,\\bar{\\mathcal R} + W^{(2)\\top}\\bar y$ is a well-formed K-vector.",
         formalisation=(
             "For all N, K in 1..4: x R_bar (N entries) and W2^T y_bar (K entries) can be added and give h_bar's K "
@@ -368,6 +379,7 @@ derivation(
             "$\\bar x$ has N entries and $W^{(2)\\top}\\bar y$ has K, so line ④ is undefined when $N \\ne K$; the "
             "first term is $r\\,\\bar{\\mathcal R}$ (K entries): $\\bar h = r\\,\\bar{\\mathcal R} + W^{(2)\\top}\\bar y$.",
             corrected_by="skip-backprop.h-bar-is-r-r-bar-plus-w2t-y-bar",
+            replacement=r"\underline{r} \bar{R} + \bar{w}^{(2)T} \bar{y}",
         ),
     )
 )
@@ -379,6 +391,7 @@ def h_bar_boxed_line_fits(v: Any, ops: Any) -> Any:
     **_problem4(
         id="skip-backprop.h-bar-is-r-r-bar-plus-w2t-y-bar",
         location="Problem 4(2) ④",
+        quote=r"&= \begin{bmatrix} r_1 \\ \vdots \\ r_K \end{bmatrix} \bar{R}",
         statement="$\\bar h = r\\,\\bar{\\mathcal R} + W^{(2)\\top}\\bar y$ (the line above the boxed ④).",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: r R_bar + W2^T y_bar equals dL/dh (K entries).",
         expected="holds",
@@ -413,6 +426,7 @@ derivation(
     **_problem4(
         id="skip-backprop.z-bar-chain",
         location="Problem 4(2) ②",
+        quote=r"\begin{bmatrix} \sigma'(z_1) & \cdots & \sigma'(z_K) \\ \vdots & \ddots & \vdots \\ \sigma'(z_1) & \cdots & \sigma'(z_K) \end{bmatrix}^T \bar{h}",
         statement=(
             "$\\bar z = (\\frac{\\partial h}{\\partial z})^\\top\\bar h = [\\partial h_\\cdot/\\partial z_\\cdot]^\\top\\bar h = "
             "\\begin{bmatrix}\\sigma'(z_1) & \\cdots & \\sigma'(z_K)\\\\ \\vdots & & \\vdots\\\\ \\sigma'(z_1) & \\cdots & "
@@ -447,6 +461,7 @@ derivation(
             "$\\partial h/\\partial z = \\mathrm{diag}(\\sigma'(z_1), \\dots, \\sigma'(z_K))$, and "
             "$\\mathrm{diag}(\\sigma'(z))^\\top\\bar h = \\bar h\\circ\\sigma'(z)$.",
             corrected_by="skip-backprop.jacobian-h-z-is-diagonal",
+            replacement=r"\begin{bmatrix} \sigma'(z_1) & \cdots & 0 \\ \vdots & \ddots & \vdots \\ 0 & \cdots & \sigma'(z_K) \end{bmatrix}^T \bar{h}",
         ),
     )
 )
@@ -456,6 +471,7 @@ derivation(
     **_problem4(
         id="skip-backprop.jacobian-h-z-is-diagonal",
         location="Problem 4(2) ②",
+        quote=r"\bar{z} &= \frac{\partial L}{\partial z} = \left(\frac{\partial h}{\partial z} \right)^T \bar{h}",
         statement=(
             "Corrected matrix: $\\partial h/\\partial z = \\mathrm{diag}(\\sigma'(z_1), \\dots, \\sigma'(z_K))$, so "
             "$\\bar z = \\mathrm{diag}(\\sigma'(z))^\\top\\bar h$."
@@ -480,6 +496,7 @@ def jacobian_is_diagonal(v: Any, ops: Any, full: bool = False) -> Any:
     **_problem4(
         id="skip-backprop.z-bar-is-h-bar-times-sigma-prime-z",
         location="Problem 4(2) ②",
+        quote=r"&= \bar{h} \circ \sigma'(\bar{z}) \quad] \textcircled{2}",
         statement="$\\bar z = \\bar h\\circ\\sigma'(z)$ (elementwise product), the boxed result ②.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: h_bar * sigma'(z) equals dL/dz (K entries).",
         expected="holds",
@@ -505,6 +522,7 @@ derivation(
     **_problem4(
         id="skip-backprop.x-bar-chain",
         location="Problem 4(2) ③",
+        quote=r"\left(\frac{\partial \bar{x}}{\partial \bar{x}} \right)^T \bar{z}",
         statement=(
             "$\\bar x = (\\frac{\\partial x}{\\partial x})^\\top\\bar z + (\\frac{\\partial y}{\\partial x})^\\top\\bar y"
             " = W^{(1)\\top}\\bar z + I\\,\\bar y = W^{(1)\\top}\\bar z + \\bar y$, the first Jacobian as written."
@@ -532,6 +550,7 @@ derivation(
             "$\\bar x = (\\partial z/\\partial x)^\\top\\bar z + (\\partial y/\\partial x)^\\top\\bar y$, which the next "
             "line evaluates correctly.",
             corrected_by="skip-backprop.x-bar-chain-through-z-and-y",
+            replacement=r"\left(\frac{\partial \bar{z}}{\partial \bar{x}} \right)^T \bar{z}",
         ),
     )
 )
@@ -541,6 +560,7 @@ derivation(
     **_problem4(
         id="skip-backprop.x-bar-first-jacobian-fits-network",
         location="Problem 4(2) ③",
+        quote=r"\left(\frac{\partial \bar{x}}{\partial \bar{x}} \right)^T \bar{z}",
         statement="In $\\bar x = (\\partial x/\\partial x)^\\top\\bar z + \\dots$ the written Jacobian can act on $\\bar z$.",
         formalisation=(
             "For all N, K in 1..4: (dx/dx)^T = I_N (N x N) applied to z_bar (K entries) is defined and gives x_bar's "
@@ -551,6 +571,7 @@ derivation(
             "$\\partial x/\\partial x$ is N x N but $\\bar z$ has K entries; the Jacobian that carries $\\bar z$ back "
             "to $x$ is $\\partial z/\\partial x = W^{(1)}$ (K x N), whose transpose maps K entries to N.",
             corrected_by="skip-backprop.x-bar-chain-through-z-and-y",
+            replacement=r"\left(\frac{\partial \bar{z}}{\partial \bar{x}} \right)^T \bar{z}",
         ),
     )
 )
@@ -562,6 +583,7 @@ def x_bar_first_jacobian_fits(v: Any, ops: Any) -> Any:
     **_problem4(
         id="skip-backprop.x-bar-chain-through-z-and-y",
         location="Problem 4(2) ③",
+        quote=r"\bar{x} &= \frac{\partial L}{\partial \bar{x}} =",
         statement=(
             "Corrected first line: $\\bar x = (\\partial z/\\partial x)^\\top\\bar z + (\\partial y/\\partial x)^\\top\\bar y$"
             " with $\\partial z/\\partial x = W^{(1)}$ and $\\partial y/\\partial x = I$."
@@ -586,6 +608,7 @@ def x_bar_through_z_and_y(v: Any, ops: Any, skip_path: bool = True) -> Any:
     **_problem4(
         id="skip-backprop.x-bar-is-w1t-z-bar-plus-y-bar",
         location="Problem 4(2) ③",
+        quote=r"&= \bar{w}^{(1)T} \bar{z} + \bar{y} \quad] \textcircled{3}",
         statement="$\\bar x = W^{(1)\\top}\\bar z + \\bar y$, the boxed result ③.",
         formalisation="For all N, K in 1..4 and all parameters, r, s, x: W1^T z_bar + y_bar equals dL/dx (N entries).",
         expected="holds",

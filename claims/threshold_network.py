@@ -108,6 +108,7 @@ def _implements(x: Any, ops: Any, W1: np.ndarray, b1: np.ndarray, w2: np.ndarray
     id="threshold.task-orders-a-list-of-four-numbers",
     worksheet=WS002,
     location="Problem 1",
+    quote=r"a list of four numbers",
     statement=(
         "The network decides whether a list of four numbers is in descending order, given as the inputs $x_1, \\dots, "
         "x_5$."
@@ -121,6 +122,7 @@ def _implements(x: Any, ops: Any, W1: np.ndarray, b1: np.ndarray, w2: np.ndarray
         "The condition $x_1 > \\dots > x_5$ orders five numbers, not four: the list has five entries "
         "and there are four consecutive comparisons (one per hidden unit).",
         corrected_by="threshold.task-orders-five-inputs-by-four-comparisons",
+        replacement=r"a list of five numbers",
     ),
 )
 def task_four_numbers(v: Any, ops: Any) -> Any:
@@ -132,6 +134,7 @@ def task_four_numbers(v: Any, ops: Any) -> Any:
     id="threshold.task-orders-five-inputs-by-four-comparisons",
     worksheet=WS002,
     location="Problem 1",
+    quote=r"you receive five inputs x_1, x_2, x_3, x_4 and x_5",
     statement=(
         "The list $x_1, \\dots, x_5$ has five numbers; it is descending iff its four consecutive comparisons hold, one "
         "per hidden unit."
@@ -162,6 +165,7 @@ REAL_INPUTS = st.fixed_dictionaries({"ties": st.booleans()})
     id="threshold.descending-iff-differences-xi-minus-next-positive",
     worksheet=WS002,
     location="Problem 1, solution",
+    quote=r"is to ensure that $d_i = x_i - x_{i+1} > 0$",
     statement="$x_i > x_{i+1}$ is ensured by $d_i = x_i - x_{i+1} > 0$, for $i = 1, \\dots, 4$.",
     formalisation=(
         "for all x in R^5 and i = 1..4: x_i > x_{i+1} <=> x_i - x_{i+1} > 0 (comparisons of floats and the sign "
@@ -202,6 +206,7 @@ def _hidden(x: Any, ops: Any, forward_difference: bool) -> Any:
     id="threshold.rejected-idea-positive-difference-units-fail-at-ties",
     worksheet=WS002,
     location="Problem 1, solution",
+    quote=r"given our output activation fires even when $d_i = 0$, this way will not work when $x_i = x_{i+1}$",
     statement=(
         "Hidden units $h_i = \\sigma(d_i)$ with $d_i = x_i - x_{i+1}$ cannot fire only when $d_i > 0$: the threshold "
         "fires at $d_i = 0$, so this choice fails when $x_i = x_{i+1}$."
@@ -236,6 +241,7 @@ def rejected_idea(v: Any, ops: Any, forward_difference: bool = False) -> Any:
     id="threshold.first-layer-computes-next-minus-current",
     worksheet=WS002,
     location="Problem 1 (1)",
+    quote=r"\tilde{W}^{(1)} = \begin{bmatrix} -1 & 1 & 0 & 0 & 0 \\ 0 & -1 & 1 & 0 & 0",
     statement="With the printed $W^{(1)}$, hidden unit $i$ receives $d_i = x_{i+1} - x_i$, $i = 1, \\dots, 4$.",
     formalisation=(
         "for all x in R^5: W1 x == (x_{i+1} - x_i)_{i=1..4}; both sides are linear, so checking the 5 unit vectors "
@@ -260,6 +266,7 @@ def _representative_differences() -> dict[str, np.ndarray]:
     id="threshold.hidden-unit-zero-below-zero-one-from-zero",
     worksheet=WS002,
     location="Problem 1, solution",
+    quote=r"So consider $d_i = x_{i+1} - x_i$. For this, when $d_i < 0$, the output would be zero, and for $d_i \geq 0$, the output would be 1",
     statement=(
         "With $d_i = x_{i+1} - x_i$: $d_i < 0 \\Rightarrow h_i = 0$, and $d_i \\ge 0$ (in particular $d_i > 0$) "
         "$\\Rightarrow h_i = 1$."
@@ -292,6 +299,7 @@ def _output_from_differences(d: Any, ops: Any, w2: Any, b2: Any) -> tuple[Any, A
     id="threshold.all-differences-negative-output-one",
     worksheet=WS002,
     location="Problem 1, solution",
+    quote=r"If all $d_i < 0$, $i=1,2,3,4$, then the output of hidden activations $h_i = 0 \forall i$, and hence the output would be set to 1",
     statement=(
         "If all $d_i < 0$ then $h_i = 0$ for every $i$, and the output is 1 (with $w^{(2)} = -\\mathbf{1}$, $b^{(2)} = "
         "0$)."
@@ -317,6 +325,7 @@ def all_negative_fires(v: Any, ops: Any, b2: float = B2) -> Any:
     id="threshold.any-difference-nonnegative-output-zero",
     worksheet=WS002,
     location="Problem 1, solution",
+    quote=r"one could set the weights of the second layer to some negative value say $w_i^{(2)} = -1$",
     statement=(
         "If any $d_i \\ge 0$ then $h_i = 1$, and second-layer weights $w_i^{(2)} = -1$ (with $b^{(2)} = 0$) keep the "
         "output at 0."
@@ -342,6 +351,7 @@ def any_nonnegative_silences(v: Any, ops: Any, b2: float = B2) -> Any:
     id="threshold.answer-implements-strict-descent-including-ties",
     worksheet=WS002,
     location="Problem 1 (1)-(4)",
+    quote=r"\tilde{b}^{(1)} = \begin{bmatrix} 0 \\ 0 \\ 0 \\ 0 \\ 0 \end{bmatrix}",
     statement=(
         "The printed $W^{(1)}$, $b^{(1)} = (0,0,0,0,0)^\\top$, $w^{(2)} = (-1,-1,-1,-1)^\\top$ and $b^{(2)} = 0$ make "
         "the "
@@ -359,6 +369,7 @@ def any_nonnegative_silences(v: Any, ops: Any, b2: float = B2) -> Any:
         "undefined; with $b^{(1)} = \\mathbf{0} \\in \\mathbb{R}^4$ the answer is correct for all real inputs, ties "
         "included.",
         corrected_by="threshold.answer-with-four-zero-biases-implements-strict-descent",
+        replacement=r"\tilde{b}^{(1)} = \begin{bmatrix} 0 \\ 0 \\ 0 \\ 0 \end{bmatrix}",
     ),
 )
 def answer_as_printed(v: Any, ops: Any) -> Any:
@@ -369,6 +380,7 @@ def answer_as_printed(v: Any, ops: Any) -> Any:
     id="threshold.answer-with-four-zero-biases-implements-strict-descent",
     worksheet=WS002,
     location="Problem 1 (1)-(4)",
+    quote=r"(2) The bias vector for first layer can be all zeros",
     statement=(
         "With the printed $W^{(1)}$, $b^{(1)} = \\mathbf{0} \\in \\mathbb{R}^4$, $w^{(2)} = -\\mathbf{1}$ and "
         "$b^{(2)} = 0$, "
@@ -391,6 +403,7 @@ def _scalings() -> dict[str, np.ndarray]:
     id="threshold.answer-is-not-the-only-solution",
     worksheet=WS002,
     location="Problem 1, note",
+    quote=r"Note: There can be many possible solutions of this problem!",
     statement="The problem has many solutions besides the one given.",
     formalisation=(
         "for c in {1/2, 2, 10}: (c W1, 0, w2, b2) differs from the given answer and implements 1[x1 > ... > x5] "
@@ -415,6 +428,7 @@ not_checkable(
     id="threshold.marking-scheme",
     worksheet=WS002,
     location="Problem 1, marking scheme",
+    quote=r"Marking scheme: → A) Works for $x_1 > x_2 > x_3 > x_4 > x_5 \rightarrow 10/20$",
     statement="A model that works for $x_1 > \\dots > x_5$ earns 10/20; one that also handles ties earns 20/20.",
     reason="A grading rubric: it assigns marks, and states no property of a network.",
 )
