@@ -9,12 +9,13 @@ is what makes a refutation certain. Vectors are the last axis, matrices the last
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
 import mpmath
 import numpy as np
-from flint import acb, arb
+from flint import acb, acb_mat, arb, arb_mat, fmpq, fmpq_mat
 
 
 class Ops:
@@ -106,6 +107,101 @@ class Ops:
     def one(self, x: Any) -> Any:
         return x * 0 + 1
 
+    # Functions course claims use, defined once from each backend's exp, log1p, erf and sqrt.
+    def softplus(self, x: Any) -> Any:
+        """log(1 + e^x), as relu(x) + log1p(e^-|x|) so that float64 never overflows."""
+        return self.relu(x) + self.log1p(self.exp(-self.abs(x)))
+
+    def log_sigmoid(self, x: Any) -> Any:
+        """log sigma(x) = -softplus(-x)."""
+        return -self.softplus(-x)
+
+    def normal_cdf(self, x: Any) -> Any:
+        """Phi(x) = (1 + erf(x / sqrt 2)) / 2."""
+        return (1 + self.erf(x / self.sqrt(self.asarray(2.0)))) / 2
+
+    def erf_prime(self, x: Any) -> Any:
+        """d/dx erf(x) = 2 e^(-x^2) / sqrt(pi)."""
+        return 2 * self.exp(-x * x) / self.sqrt(self.pi())
+
+    def sign(self, x: Any) -> Any:
+        """-1, 0 or 1 (the twin answers the hull [-1, 1] where it cannot tell the sign)."""
+        return self.where(self.positive(x), self.one(x), self.where(self.positive(-x), -self.one(x), self.zero(x)))
+
+    # Linear algebra: float backends batch over leading axes; a singular matrix gives NaN (in the
+    # twin, an undefined ball), so both backends mean the same and the engine reports an error.
+    def solve(self, a: Any, b: Any) -> Any:
+        """x with A x = b, for b a vector (..., n) or a matrix (..., n, k)."""
+        vector = np.ndim(b) == np.ndim(a) - 1
+        x = _per_matrix(lambda m, r: np.linalg.solve(m, r), a, b[..., None] if vector else b)
+        return x[..., 0] if vector else x
+
+    def inv(self, a: Any) -> Any:
+        return _per_matrix(lambda m: np.linalg.inv(m), a)
+
+    @staticmethod
+    def det(a: Any) -> Any:
+        return np.linalg.det(a)
+
+    @staticmethod
+    def eigvalsh(a: Any) -> Any:
+        """Eigenvalues of a symmetric matrix, ascending."""
+        return np.linalg.eigvalsh(a)
+
+    @staticmethod
+    def svdvals(a: Any) -> Any:
+        """Singular values, descending."""
+        return np.linalg.svd(a, compute_uv=False)
+
+    def norm2(self, a: Any) -> Any:
+        """The spectral norm of a matrix (its largest singular value)."""
+        return self.svdvals(a)[..., 0]
+
+    def fro(self, a: Any) -> Any:
+        """The Frobenius norm."""
+        return self.sqrt(self.sum(self.sum(a * a)))
+
+    @staticmethod
+    def rank(a: Any) -> Any:
+        """The rank, exact for the float entries as the rationals they are (no tolerance)."""
+        arr = np.asarray(a, dtype=float)
+        flat = arr.reshape(-1, *arr.shape[-2:])
+        ranks = [fmpq_mat([[_fraction(v) for v in row] for row in m]).rank() for m in flat]
+        return np.asarray(ranks).reshape(arr.shape[:-2])
+
+    @staticmethod
+    def matrix_power(a: Any, k: int) -> Any:
+        return np.linalg.matrix_power(a, k)
+
+    def expect(self, values: Any, probs: Any, axis: Any = -1) -> Any:
+        """E[X] = sum_i p_i x_i over a finite distribution (probabilities as exact fractions or floats)."""
+        return self.sum(values * np.asarray(probs, dtype=object if not self.batched else float), axis=axis)
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+def _fraction(v: Any) -> Any:
+    return fmpq(*Fraction(v).as_integer_ratio()) if not isinstance(v, (int, np.integer)) else fmpq(int(v))
+
+
+def _per_matrix(fn: Any, a: Any, *rest: Any) -> Any:
+    """fn on a batch of matrices; a singular one gives NaN instead of failing the whole batch."""
+    with np.errstate(all="ignore"):
+        try:
+            return fn(a, *rest)
+        except np.linalg.LinAlgError:
+            shape = np.broadcast_shapes(np.shape(a)[:-2], *(np.shape(r)[:-2] for r in rest))
+            a = np.broadcast_to(a, (*shape, *np.shape(a)[-2:]))
+            rest = [np.broadcast_to(r, (*shape, *np.shape(r)[-2:])) for r in rest]
+            out = []
+            for i in np.ndindex(*shape):
+                try:
+                    out.append(fn(a[i], *(r[i] for r in rest)))
+                except np.linalg.LinAlgError:
+                    out.append(np.full(np.shape(fn(np.eye(a.shape[-1]), *(r[i] for r in rest))), np.nan))
+            return np.asarray(out).reshape(*shape, *np.shape(out[0]))
+
 
 class Float64(Ops):
     """float64 NumPy; every function broadcasts over leading batch axes."""
@@ -118,6 +214,12 @@ class Float64(Ops):
     tanh = staticmethod(np.tanh)
     abs = staticmethod(np.abs)
     sqrt = staticmethod(np.sqrt)
+    erf = staticmethod(lambda x: _ERF(x).astype(np.result_type(x, np.float32)) if isinstance(x, np.ndarray) else math.erf(x))
+    inf = np.inf
+
+    @staticmethod
+    def pi() -> float:
+        return np.pi
 
     @staticmethod
     def asarray(x: Any) -> np.ndarray:
@@ -172,6 +274,12 @@ class Mpmath(Ops):
     tanh = _lift(mpmath.tanh)
     abs = _lift(abs)
     sqrt = _lift(mpmath.sqrt)
+    erf = _lift(mpmath.erf)
+    inf = mpmath.inf
+
+    @staticmethod
+    def pi() -> Any:
+        return +mpmath.pi
 
     @staticmethod
     def asarray(x: Any) -> Any:
@@ -285,6 +393,12 @@ class Interval(Ops):
     tanh = _ball_unary("tanh")
     abs = _ball_unary("__abs__")
     sqrt = _ball_unary("sqrt")
+    erf = _ball_unary("erf")
+    inf = arb("inf")
+
+    @staticmethod
+    def pi() -> Any:
+        return arb.pi()
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
@@ -316,6 +430,39 @@ class Interval(Ops):
     def max(self, x: Any, axis: Any = -1) -> Any:
         return self._array(_IV_MAX.reduce(np.asarray(x, dtype=object), axis=axis))
 
+    def solve(self, a: Any, b: Any) -> Any:
+        vector = np.ndim(b) == np.ndim(a) - 1
+        rhs = _mat(np.asarray(b, dtype=object)[:, None] if vector else b)
+        x = _undefined_if_singular(lambda: _array(_mat(a).solve(rhs)), np.shape(rhs.tolist()))
+        return x[:, 0] if vector else x
+
+    def inv(self, a: Any) -> Any:
+        return _undefined_if_singular(lambda: _array(_mat(a).inv()), np.shape(a))
+
+    def det(self, a: Any) -> Any:
+        return self._array(_mat(a).det())
+
+    def eigvalsh(self, a: Any) -> Any:
+        # Each ball holds an eigenvalue; the k-th smallest lies between the k-th smallest lower end
+        # and the k-th smallest upper end, whatever order the balls came in.
+        values = [v.real for v in acb_mat(_mat(a)).eig(multiple=True)]
+        lows, highs = sorted(v.lower() for v in values), sorted(v.upper() for v in values)
+        return np.asarray([from_ends(lo, hi) for lo, hi in zip(lows, highs)], dtype=object)
+
+    def svdvals(self, a: Any) -> Any:
+        gram = self.eigvalsh(self.T(a) @ a) if np.shape(a)[-1] <= np.shape(a)[-2] else self.eigvalsh(a @ self.T(a))
+        return np.asarray([v.nonnegative_part().sqrt() for v in gram[::-1]], dtype=object)
+
+    @staticmethod
+    def rank(a: Any) -> Any:
+        entries = [[ball(v) for v in row] for row in np.asarray(a, dtype=object)]
+        if not all(v.is_exact() for row in entries for v in row):
+            raise TypeError("rank needs exact entries (inputs, or sums and products of them): it is not a continuous function")
+        return fmpq_mat([[_fraction_of_ball(v) for v in row] for row in entries]).rank()
+
+    def matrix_power(self, a: Any, k: int) -> Any:
+        return _array(_mat(a) ** k)
+
     @staticmethod
     def positive(x: Any) -> Any:
         return _cmp3(">")(x, 0)
@@ -323,6 +470,27 @@ class Interval(Ops):
     @staticmethod
     def nonnegative(x: Any) -> Any:
         return _cmp3(">=")(x, 0)
+
+
+def _mat(a: Any) -> Any:
+    return arb_mat([[ball(v) for v in row] for row in np.asarray(a, dtype=object)])
+
+
+def _array(m: Any) -> Any:
+    return np.asarray([[m[i, j] for j in range(m.ncols())] for i in range(m.nrows())] if hasattr(m, "nrows") else m, dtype=object)
+
+
+def _undefined_if_singular(compute: Any, shape: tuple[int, ...]) -> Any:
+    """A singular matrix (or one the balls cannot certify invertible) gives undefined (NaN) balls."""
+    try:
+        return compute()
+    except ZeroDivisionError:
+        return np.full(shape, arb.nan(), dtype=object)
+
+
+def _fraction_of_ball(v: Any) -> Any:
+    man, exp = v.man_exp()
+    return fmpq(int(man)) * fmpq(2) ** int(exp) if int(exp) >= 0 else fmpq(int(man), 2 ** -int(exp))
 
 
 def to_iv(x: Any) -> Any:

@@ -10,12 +10,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from claims.engine.calculus import derivative, gradient, jacobian
 from claims.engine.declare import REGISTRY, Claim, Erratum, Mutant, Step, declare
 from claims.engine.relations import (
     Cmp,
     all_equal,
     at_most,
     differ,
+    eq,
     equal,
     equal_array,
     exact,
@@ -25,12 +27,13 @@ from claims.engine.relations import (
     le,
     less,
     lt,
+    ne,
 )
 
 __all__ = [
     "REGISTRY", "Claim", "Cmp", "Erratum", "Mutant", "Step", "all_equal", "at_most", "derivation",
-    "differ", "equal", "equal_array", "exact", "exhaustive", "exists", "forall", "ge", "gt", "is_true", "le", "less", "lt",
-    "not_checkable", "st",
+    "derivative", "differ", "eq", "equal", "equal_array", "exact", "exhaustive", "exists", "forall", "ge", "gradient", "gt",
+    "is_true", "jacobian", "le", "less", "lt", "ne", "not_checkable", "st",
 ]
 
 

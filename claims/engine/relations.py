@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import flint
 import mpmath
 import numpy as np
 
@@ -106,6 +107,25 @@ class Cmp:
     def implies(self, other: Any) -> Cmp:
         return (~self) | other
 
+    def __getitem__(self, index: Any) -> Cmp:
+        """Entries of the condition, e.g. ``cond[..., 0]`` (the comparisons it came from follow)."""
+        shape = self.truth.shape
+        leaves = tuple((np.broadcast_to(np.asarray(x, dtype=_dtype(x, y)), shape)[index],
+                        np.broadcast_to(np.asarray(y, dtype=_dtype(x, y)), shape)[index]) for x, y in self.leaves)
+        return Cmp(self.truth[index], leaves)
+
+    def all(self, axis: Any = -1) -> Cmp:
+        """True where every entry along ``axis`` is (for all i)."""
+        return Cmp(np.min(self.truth, axis=axis), self.leaves)
+
+    def any(self, axis: Any = -1) -> Cmp:
+        """True where some entry along ``axis`` is (there is an i)."""
+        return Cmp(np.max(self.truth, axis=axis), self.leaves)
+
+
+def _dtype(*xs: Any) -> Any:
+    return object if _is_object(*xs) else float
+
 
 def _as_cmp(value: Any) -> Cmp:
     return value if isinstance(value, Cmp) else exact(value)
@@ -132,6 +152,23 @@ def _compare(x: Any, y: Any, op: str) -> Cmp:
     with np.errstate(invalid="ignore"):
         value = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
     return Cmp(value.astype(float), ((x, y),))
+
+
+def eq(x: Any, y: Any) -> Cmp:
+    """x == y as a condition. float64 trusts only a clear difference; equality is for the twin to
+    judge, as an equation is (agreement to 2^-100 of the sides, or both vanishing)."""
+    if _is_object(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=object), np.asarray(y, dtype=object))
+        truth = np.frompyfunc(lambda a, b: _TRUTH[_equal_entry(_interval(a), _interval(b), flint.ctx.prec)[0]], 2, 1)(x, y)
+        return Cmp(np.asarray(truth, dtype=float), ((x, y), (y, x)))
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    # Two leaves, x < y and y < x: the screen trusts the condition only when one of them is clear.
+    return Cmp((x == y).astype(float), ((x, y), (y, x)))
+
+
+def ne(x: Any, y: Any) -> Cmp:
+    """x != y as a condition (see eq)."""
+    return ~eq(x, y)
 
 
 def lt(x: Any, y: Any) -> Cmp:
