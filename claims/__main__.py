@@ -1,7 +1,8 @@
-"""Command line: ``python -m claims list|check|bench``.
+"""Command line: ``python -m claims list|check|bench|coverage``.
 
 ``check`` runs claims whose id contains a given text and prints each verdict with its
-counterexample and negative control; ``bench`` times the ci profile serial and parallel.
+counterexample and negative control; ``bench`` times the ci profile serial and parallel;
+``coverage [WORKSHEET]`` prints the displayed equations no claim quotes, with their lines.
 Exit status: 0 all well, 1 a gate failure or a missed negative control, 2 a usage error
 (an unknown profile, or no claim matches).
 """
@@ -74,9 +75,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return main(args.text)
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from claims.engine.coverage import report
+
+    try:
+        lines, complete = report(args.text, args.worksheets)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print("\n".join(lines))
+    return 0 if complete else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m claims", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    cov = sub.add_parser("coverage", help="displayed equations no claim quotes, stale and missing quotes")
+    cov.add_argument("text", nargs="*", help="worksheets whose file name contains TEXT (default: all)")
+    cov.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
+    cov.set_defaults(fn=cmd_coverage)
     for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench)):
         p = sub.add_parser(name)
         p.add_argument("text", nargs="*", help="select claims whose id contains TEXT (or a worksheet file name)")
