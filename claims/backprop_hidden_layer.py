@@ -51,6 +51,7 @@ def jacobians_e(v: Any, ops: Any) -> dict[str, Any]:
     id="walkthrough.jacobian-shapes-in-grad-h-chain",
     worksheet=WS001,
     location="1(e)",
+    quote=r"\underbrace{\frac{\partial \ell}{\partial \mathbf{h}}}_{1 \times d^{(1)}}",
     statement=(
         f"In ${d(ELL, 'h')} = {d(ELL, 'z')}{d('z', 'b')}{d('b', 'h')}$ the shapes are "
         "$1 \\times d^{(1)} = (1 \\times d^{(2)})(d^{(2)} \\times d^{(2)})(d^{(2)} \\times d^{(1)})$."
@@ -71,6 +72,7 @@ def jacobian_shapes(v: Any, ops: Any, db_dh: tuple[str, str] = ("d2", "d1")) -> 
     id="walkthrough.chain-rule-for-dl-dh",
     worksheet=WS001,
     location="1(e)",
+    quote=r"= \underbrace{\frac{\partial \ell}{\partial \mathbf{z}}}_{1 \times d^{(2)}} \cdot",
     statement=f"${d(ELL, 'h')} = {d(ELL, 'z')}\\cdot{d('z', 'b')}\\cdot{d('b', 'h')}$.",
     formalisation=(
         "for all V, W, x, y: the product of the three complex-step Jacobians equals the complex-step Jacobian dl/dh "
@@ -94,6 +96,7 @@ def chain_dl_dh(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     id="walkthrough.dz-db-is-omega",
     worksheet=WS001,
     location="1(e)",
+    quote="this matrix simplifies to a diagonal matrix with sigmoid derivative down the diagonal",
     statement=f"${d('z', 'b')}$ is diagonal with the sigmoid derivative on its diagonal: it is $\\Omega$.",
     formalisation="for all V, W, x: the complex-step Jacobian of z = s(b) in b equals diag(z_j(1 - z_j)).",
     fact="sigmoid-jacobian-is-diagonal",
@@ -111,6 +114,7 @@ def dz_db(v: Any, ops: Any, wrong_diagonal: bool = False) -> Any:
     id="walkthrough.db-dh-is-w",
     worksheet=WS001,
     location="1(e)",
+    quote=r"\frac{\partial \mathbf{b}}{\partial \mathbf{h}} = \frac{\partial (\mathbf{W}\mathbf{h})}{\partial \mathbf{h}} = \mathbf{W}",
     statement=f"${d('b', 'h')} = {d('(Wh)', 'h')} = W$.",
     formalisation="for all V, W, x: the complex-step Jacobian of b = Wh in h equals W (value and d2 x d1 shape).",
     expected="holds",
@@ -132,6 +136,7 @@ derivation(
     id="walkthrough.grad-h-is-w-transpose-omega-grad-z",
     worksheet=WS001,
     location="1(e)",
+    quote=r"= \mathbf{W}^\top \cdot \Omega \cdot \nabla_{\mathbf{z}} \ell",
     statement=f"$\\nabla_h \\ell = ({d(ELL, 'h')})^\\top = W^\\top\\, \\Omega\\, \\nabla_z \\ell$.",
     formalisation=(
         "for all V, W, x, y: the backward's dl/dh as a d1 x 1 column equals ((z - y)^T Omega W)^T, which equals "
@@ -160,6 +165,7 @@ derivation(
     id="walkthrough.grad-h-shape-is-d1-by-1",
     worksheet=WS001,
     location="1(e)",
+    quote=r"The shape of this gradient is $d^{(1)} \times 1$ , the same shape as $\mathbf{h}$",
     statement="$\\nabla_h\\ell = W^\\top\\Omega\\nabla_z\\ell$ has shape $d^{(1)} \\times 1$, the shape of h.",
     formalisation=(
         "for all V, W, x, y: W^T (d1 x d2) Omega (d2 x d2) grad_z l (d2 x 1) is d1 x 1, the column shape of h."
@@ -184,6 +190,7 @@ def grad_h_shape(v: Any, ops: Any, as_row: bool = False) -> Any:
     id="walkthrough.chain-rule-for-row-of-v",
     worksheet=WS001,
     location="1(f)",
+    quote=r"\frac{\partial \ell}{\partial \mathbf{v}_j} = \frac{\partial \ell}{\partial h_j} \cdot \frac{\partial h_j}{\partial a_j} \cdot \frac{\partial a_j}{\partial \mathbf{v}_j}",
     statement=(
         f"${d(ELL, 'v_j')} = {d(ELL, 'h_j')}\\cdot{d('h_j', 'a_j')}\\cdot{d('a_j', 'v_j')}$ for the row $v_j$ of V."
     ),
@@ -204,6 +211,7 @@ def chain_row_v(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     id="walkthrough.hidden-local-derivatives",
     worksheet=WS001,
     location="1(f)",
+    quote=r"the remaining two terms are almost identical to the ones we calculated when considering rows of $\mathbf{W}$",
     statement=f"As for W: ${d('h_j', 'a_j')} = h_j(1 - h_j)$ and ${d('a_j', 'v_j')} = x^\\top$.",
     formalisation=(
         "for all V, x and every j: the complex-step derivatives of h_j = s(a_j) in a_j and of a_j = v_j^T x in the "
@@ -237,6 +245,7 @@ derivation(
     id="walkthrough.grad-vj-is-x-times-sigmoid-prime-times-grad-hj",
     worksheet=WS001,
     location="1(f)",
+    quote=r"= \mathbf{x} \cdot h_j(1 - h_j) \cdot \nabla_{h_j} \ell",
     statement=(
         f"$\\nabla_{{v_j}}\\ell = ({d(ELL, 'h_j')} h_j(1 - h_j) x^\\top)^\\top"
         " = x\\, h_j(1 - h_j)\\, \\nabla_{h_j}\\ell$."
@@ -270,6 +279,7 @@ derivation(
     id="walkthrough.grad-v-is-lambda-grad-h-x-transpose",
     worksheet=WS001,
     location="1(f)",
+    quote=r"\nabla_{\mathbf{V}} \ell = \Lambda \cdot \nabla_{\mathbf{h}} \ell \cdot \mathbf{x}^\top",
     statement=(
         "Stacking the rows $(\\nabla_{v_j}\\ell)^\\top$ gives $\\nabla_V\\ell = \\Lambda\\, \\nabla_h\\ell\\, x^\\top$ "
         "with $\\Lambda = \\mathrm{diag}(h_j(1 - h_j))$."
@@ -297,6 +307,7 @@ derivation(
     id="walkthrough.grad-v-shape-is-d1-by-d0",
     worksheet=WS001,
     location="1(f)",
+    quote=r"The shape of this gradient is $d^{(1)} \times d^{(0)}$ as expected",
     statement="$\\nabla_V\\ell = \\Lambda\\,\\nabla_h\\ell\\,x^\\top$ has shape $d^{(1)} \\times d^{(0)}$.",
     formalisation=(
         "for all V, W, x, y: Lambda (d1 x d1) times grad_h l (d1 x 1) times x^T (1 x d0) is d1 x d0, as is V."
@@ -320,6 +331,7 @@ not_checkable(
     id="walkthrough.which-gradients-forward-and-which-backward",
     worksheet=WS001,
     location="1(g)",
+    quote="Solutions above explain this already.",
     statement="Which gradients can be formed in the forward pass and which must be filled in by backpropagation.",
     reason=(
         "The solution only refers back to the earlier parts and to a figure that is not in the text; it states no "
@@ -331,6 +343,7 @@ not_checkable(
     id="walkthrough.backprop-splits-and-reuses-work",
     worksheet=WS001,
     location="1(g)",
+    quote="Backpropagation allows us to split up the gradients we need",
     statement=(
         "Backpropagation splits the gradient into modules (activations, linear maps) and reuses later layers' work."
     ),
@@ -351,6 +364,7 @@ def deep_net(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarra
     id="walkthrough.layer-rules-extend-to-any-depth",
     worksheet=WS001,
     location="1(g)",
+    quote="the gradient calculations can be modularized and be extended to any number of layers",
     statement=(
         "The V and W gradients follow one pattern that extends to any number of layers: "
         "$\\nabla_{W_l}\\ell = D_l \\nabla_{x^{(l)}}\\ell\\, x^{(l-1)\\top}$ and "
@@ -383,6 +397,7 @@ def layer_rules_any_depth(v: Any, ops: Any, pass_through_d: bool = True) -> Any:
     id="walkthrough.update-steps-against-the-gradient",
     worksheet=WS001,
     location="1(h)",
+    quote=r"\mathbf{V} &\leftarrow \mathbf{V} - \alpha \nabla_{\mathbf{V}} \ell",
     statement=(
         "With learning rate $\\alpha$: $V \\leftarrow V - \\alpha \\nabla_V \\ell$ and"
         " $W \\leftarrow W - \\alpha \\nabla_W \\ell$."

@@ -95,6 +95,7 @@ derivation(
     id="walkthrough.chain-rule-gradient-of-three-maps",
     worksheet=WS001,
     location="1, eq. (1)",
+    quote=r"= \nabla_{\mathbf{x}} h \cdot \nabla_h g \cdot \nabla_g f \quad (1)",
     statement=(
         f"For scalar f: $\\nabla_x f(g(h(x))) = ({d('f', 'g')}{d('g', 'h')}{d('h', 'x')})^\\top = "
         f"({d('h', 'x')})^\\top({d('g', 'h')})^\\top({d('f', 'g')})^\\top = \\nabla_x h\\,\\nabla_h g\\,\\nabla_g f$."
@@ -154,6 +155,7 @@ derivation(
     id="walkthrough.chain-rule-sum-over-inner-components",
     worksheet=WS001,
     location="1, eq. (2)",
+    quote=r"= \sum_{j=1}^k \nabla_{\mathbf{x}} g_j \cdot \nabla_{g_j} f",
     statement=(
         f"For scalar f and $g(x) \\in \\mathbb{{R}}^k$: $\\nabla_x f(g(x)) = \\sum_{{j=1}}^k ({d('f', 'g_j')}"
         f"{d('g_j', 'x')})^\\top = \\sum_{{j=1}}^k \\nabla_x g_j\\, \\nabla_{{g_j}} f$."
@@ -185,6 +187,7 @@ derivation(
     id="walkthrough.vector-dimensions-fit-the-network",
     worksheet=WS001,
     location="1, setup",
+    quote=r"$\mathbf{x} \in \mathbb{R}^{d^{(0)}}$ is the input vector",
     statement=(
         "$x \\in \\mathbb{R}^{d^{(0)}}$, $a, h \\in \\mathbb{R}^{d^{(1)}}$ and $b, z \\in \\mathbb{R}^{d^{(2)}}$ "
         "for $a = Vx$, $h = s(a)$, $b = Wh$, $z = s(b)$."
@@ -207,6 +210,7 @@ not_checkable(
     id="walkthrough.forward-pass-diagram",
     worksheet=WS001,
     location="1(a)",
+    quote="Fill in the diagram below to represent the forward pass graph of the neural network",
     statement="The forward pass drawn as a graph $x \\to a \\to h \\to b \\to z \\to \\ell$, with its output and loss.",
     reason=(
         "The solution is a diagram that is not in the worksheet text; the forward pass it depicts is the setup's "
@@ -220,6 +224,7 @@ not_checkable(
     id="walkthrough.parameters-and-gradient-shapes",
     worksheet=WS001,
     location="1(b)",
+    quote=r"$\nabla_{\mathbf{V}}\ell$ is the same shape as $\mathbf{V}$ , which is $d^{(1)} \times d^{(0)}$",
     statement=(
         "The parameters are V and W; gradient descent needs $\\nabla_V \\ell$ of shape $d^{(1)} \\times d^{(0)}$ "
         "and $\\nabla_W \\ell$ of shape $d^{(2)} \\times d^{(1)}$, each the shape of its parameter."
@@ -249,6 +254,7 @@ def parameter_shapes(v: Any, ops: Any, v_shape: tuple[str, str] = ("d1", "d0")) 
     id="walkthrough.grad-z-is-z-minus-y",
     worksheet=WS001,
     location="1(c)",
+    quote=r"\nabla_{\mathbf{z}}\ell = \mathbf{z} - \mathbf{y} \in \mathbb{R}^{d^{(2)}}",
     statement="$\\nabla_z \\ell = z - y \\in \\mathbb{R}^{d^{(2)}}$.",
     formalisation=(
         "for all V, W, x, y: z - y equals the derivative of 1/2 ||y - z||^2 in z (complex step) and the backward's "
@@ -276,6 +282,7 @@ def grad_z(v: Any, ops: Any, sign: int = 1) -> Any:
     id="walkthrough.chain-rule-for-row-of-w",
     worksheet=WS001,
     location="1(d)",
+    quote=r"\frac{\partial \ell}{\partial \mathbf{w}_j} = \frac{\partial \ell}{\partial z_j} \cdot \frac{\partial z_j}{\partial b_j} \cdot \frac{\partial b_j}{\partial \mathbf{w}_j}",
     statement=(
         f"${d(ELL, 'w_j')} = {d(ELL, 'z_j')}\\cdot{d('z_j', 'b_j')}\\cdot{d('b_j', 'w_j')}$ for the row $w_j$ of W."
     ),
@@ -296,6 +303,7 @@ def chain_row_w(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     id="walkthrough.row-wj-reaches-only-bj-and-zj",
     worksheet=WS001,
     location="1(d)",
+    quote=r"since the $j$ -th row of $\mathbf{W}$ only contributes to those entries!",
     statement=(
         f"The row $w_j$ of W enters only $b_j$ and $z_j$: ${d('b_i', 'w_j')} = {d('z_i', 'w_j')} = 0$ for $i \\ne j$."
     ),
@@ -327,6 +335,7 @@ derivation(
     id="walkthrough.sigmoid-derivative-at-output",
     worksheet=WS001,
     location="1(d)",
+    quote="s'(b_j) = s(b_j)(1 - s(b_j)) = z_j(1 - z_j)",
     statement=f"${d('z_j', 'b_j')} = s'(b_j) = s(b_j)(1 - s(b_j)) = z_j(1 - z_j)$.",
     formalisation="for all V, W, x and every j: the complex-step derivative of z_j = s(b_j) in b_j equals "
     "s(b_j)(1 - s(b_j)), which equals z_j(1 - z_j).",
@@ -351,6 +360,7 @@ derivation(
     id="walkthrough.db-dwj-is-h-transpose",
     worksheet=WS001,
     location="1(d)",
+    quote=r"so $\frac{\partial b_j}{\partial \mathbf{w}_j} = \mathbf{h}^\top$",
     statement=f"$b_j = w_j^\\top h$, so ${d('b_j', 'w_j')} = h^\\top$.",
     formalisation="for all V, W, x and every j: the complex-step derivative of b_j in the row w_j is the row h^T.",
     expected="holds",
@@ -380,6 +390,7 @@ derivation(
     id="walkthrough.grad-wj-is-h-times-sigmoid-prime-times-grad-zj",
     worksheet=WS001,
     location="1(d)",
+    quote=r"= \mathbf{h} \cdot s(b_j)(1 - s(b_j)) \cdot \nabla_{z_j}\ell",
     statement=(
         f"$\\nabla_{{w_j}}\\ell = ({d(ELL, 'z_j')} s(b_j)(1 - s(b_j)) h^\\top)^\\top"
         " = h\\, s(b_j)(1 - s(b_j))\\, \\nabla_{z_j}\\ell$."
@@ -418,6 +429,7 @@ derivation(
     id="walkthrough.grad-w-is-omega-grad-z-h-transpose",
     worksheet=WS001,
     location="1(d)",
+    quote=r"= \Omega \cdot \nabla_{\mathbf{z}} \ell \cdot \mathbf{h}^\top",
     statement=(
         f"Stacking the rows $(\\nabla_{{w_j}}\\ell)^\\top = {d(ELL, 'z_j')} z_j(1 - z_j) h^\\top$ gives "
         "$\\nabla_W \\ell = \\Omega\\, \\nabla_z\\ell\\, h^\\top$ with $\\Omega = \\mathrm{diag}(z_j(1 - z_j))$."
@@ -443,6 +455,7 @@ derivation(
     id="walkthrough.grad-w-shape-is-d2-by-d1",
     worksheet=WS001,
     location="1(d)",
+    quote=r"The shape of this gradient is $d^{(2)} \times d^{(1)}$ , which is the same shape as $\mathbf{W}$",
     statement=(
         "$\\nabla_W\\ell = \\Omega\\,\\nabla_z\\ell\\,h^\\top$ has shape $d^{(2)} \\times d^{(1)}$, the shape of W."
     ),

@@ -47,6 +47,7 @@ from models import fcnet
     id="init.ws000.delta-is-jacobian-times-next-delta",
     worksheet=WS000,
     location="1",
+    quote=r"\delta^{(l)} = \frac{\partial \mathcal{L}}{\partial x^{(l-1)}} = \left(\frac{\partial x^{(l)}}{\partial x^{(l-1)}} \right) \delta^{(l+1)}",
     statement=r"Backpropagation: $\delta^{(l)} = \partial\mathcal L/\partial x^{(l-1)} = (\partial x^{(l)}/\partial x^{(l-1)})\,\delta^{(l+1)}$.",
     formalisation=(
         "for all weights V, W, inputs x, targets y, activations and losses, for l = 1, 2: dL/dx^(l-1) == J delta^(l+1) "
@@ -108,6 +109,7 @@ derivation(
     id="init.ws000.constant-init-hidden-activation-formula",
     worksheet=WS000,
     location="1(a)",
+    quote=r"= g \left(w \sum_i^{d^{(0)}} x_i^{(0)} \right)",
     statement=r"With every weight equal to $w$: $x_j^{(1)} = g(\sum_i w\,x_i^{(0)}) = g(w\sum_i x_i^{(0)})$.",
     formalisation="for all constants w, inputs x, activations g: forward x_j^(1) == g(sum_i w x_i) == g(w sum_i x_i) for every j.",
     steps=[
@@ -117,11 +119,15 @@ derivation(
     ],
     **HIDDEN_FORMULA,
 )
-for _ws, _loc, _a in ((WS001, "2(a)", "w"), (WS004, "2(b)", "a")):
+for _ws, _loc, _a, _quote in (
+    (WS001, "2(a)", "w", r"= g\left(w \sum_{i=1}^{d^{(0)}} x_i^{(0)}\right)"),
+    (WS004, "2(b)", "a", r"= g \left( a \sum_{i=1}^{d^{(0)}} x_i^{(0)} \right)"),
+):
     derivation(
         id=f"init.ws{_ws[:3]}.constant-init-hidden-activation-formula",
         worksheet=_ws,
         location=_loc,
+        quote=_quote,
         statement=rf"With every weight equal to ${_a}$: $x_j^{{(1)}} = g(\sum_i w_{{ij}}^{{(1)}} x_i^{{(0)}}) = g({_a}\sum_i x_i^{{(0)}})$.",
         formalisation=f"for all constants {_a}, inputs x, activations g: forward x_j^(1) == g(sum_i w_ij x_i) == g({_a} sum_i x_i).",
         steps=[
@@ -137,6 +143,7 @@ for _ws, _loc, _a in ((WS001, "2(a)", "w"), (WS004, "2(b)", "a")):
     id="init.ws004.constant-init-hidden-activations-equal",
     worksheet=WS004,
     location="2(b)",
+    quote="Note that this equation does not depend on $j$ so all $x_j^{(1)}$ are equal.",
     statement=r"With every weight equal to $a$, $g(a\sum_i x_i^{(0)})$ does not depend on $j$: all $x_j^{(1)}$ are equal.",
     formalisation="for all constants a, inputs x, activations: x_j^(1) == x_1^(1) for every hidden unit j.",
     fact="constant-init-hidden-activations-equal",
@@ -149,6 +156,7 @@ for _ws, _loc, _a in ((WS001, "2(a)", "w"), (WS004, "2(b)", "a")):
     id="init.ws001.constant-init-hidden-activations-equal",
     worksheet=WS001,
     location="2(a)",
+    quote="Note that this equation does not depend on $j$ so all $x_j^{(1)}$ are equal.",
     statement=r"With every weight equal to $w$, $x_j^{(1)} = g(w\sum_i x_i^{(0)})$ does not depend on $j$: all $x_j^{(1)}$ are equal.",
     formalisation="for all constants w, inputs x, activations: x_j^(1) == x_1^(1) for every hidden unit j.",
     fact="constant-init-hidden-activations-equal",
@@ -161,6 +169,7 @@ for _ws, _loc, _a in ((WS001, "2(a)", "w"), (WS004, "2(b)", "a")):
     id="init.ws000.constant-init-hidden-activations-equal",
     worksheet=WS000,
     location="1(a)",
+    quote="thus, all the $x_j^{(1)}$ are equal",
     statement=r"With every weight equal to $w$, all $x_j^{(1)}$ are equal (while the inputs $x_i^{(0)}$ may differ).",
     formalisation="for all constants w, inputs x, activations: x_j^(1) == x_1^(1) for every hidden unit j.",
     fact="constant-init-hidden-activations-equal",
@@ -194,6 +203,7 @@ derivation(
     id="init.ws000.constant-init-output-activation-formula",
     worksheet=WS000,
     location="1(b)",
+    quote=r"x_j^{(2)} = g \left(\sum_i^{d^{(1)}} w x_i^{(1)} \right)",
     statement=r"With every weight equal to $w$: $x_j^{(2)} = g(\sum_i w\, x_i^{(1)})$.",
     formalisation="for all constants w, inputs, activations: forward x_j^(2) == g(w sum_i x_i^(1)) for every output j.",
     expected="holds",
@@ -208,6 +218,7 @@ derivation(
     id="init.ws000.constant-init-output-activations-equal",
     worksheet=WS000,
     location="1(b)",
+    quote="it is easy to show that all the $x_j^{(2)}$ are equal",
     statement=r"With every weight equal to $w$, all outputs $x_j^{(2)}$ are equal.",
     formalisation="for all constants w, inputs, activations: x_j^(2) == x_1^(2) for every output j.",
     expected="holds",
@@ -243,6 +254,7 @@ derivation(
     id="init.ws000.constant-init-hidden-delta-formula",
     worksheet=WS000,
     location="1(b)",
+    quote=r"\sum_{j=1}^{d^{(2)}} \delta_j^{(3)} g' \left(\sum_k^{d^{(1)}} w x_k^{(1)} \right) w",
     statement=(
         r"With every weight equal to $w$: $\delta_i^{(2)} = \partial\mathcal L/\partial x_i^{(1)} = \sum_j \delta_j^{(3)}\,"
         r"\partial x_j^{(2)}/\partial x_i^{(1)} = \sum_j \delta_j^{(3)} g'(\sum_k w\,x_k^{(1)})\, w$."
@@ -264,6 +276,7 @@ derivation(
     id="init.ws000.constant-init-hidden-deltas-equal",
     worksheet=WS000,
     location="1(b)",
+    quote=r"there is no dependency on i here, thus, all the $\delta_i^{(2)}$ are equal",
     statement=r"With every weight equal to $w$, $\delta_i^{(2)} = \partial\mathcal L/\partial x_i^{(1)}$ does not depend on $i$: all are equal.",
     formalisation="for all constants w, inputs, targets, activations, losses: dL/dx_i^(1) == dL/dx_1^(1) for every hidden i.",
     fact="constant-init-hidden-deltas-equal",
@@ -280,6 +293,7 @@ def ws000_hidden_deltas_equal(v: Any, ops: Any, layer: int = 1) -> Any:
     id="init.ws000.constant-init-output-deltas-equal",
     worksheet=WS000,
     location="1(b)",
+    quote=r"All of the $\delta_i^{(3)}$ must also be equal, because it is easy to show that all the $x_j^{(2)}$ are equal.",
     statement=r"With every weight equal to $w$, all $\delta_k^{(3)} = \partial\mathcal L/\partial x_k^{(2)}$ are equal, since all $x_k^{(2)}$ are.",
     formalisation="for all constants w, inputs x, targets y, activations, losses: dL/dx_k^(2) == dL/dx_1^(2) for every output k.",
     fact="constant-init-output-deltas-all-equal",
@@ -290,6 +304,7 @@ def ws000_hidden_deltas_equal(v: Any, ops: Any, layer: int = 1) -> Any:
         r"$\delta_k^{(3)} = \partial\ell(x_k^{(2)}, y_k)/\partial x_k^{(2)}$ depends on the target $y_k$: the outputs are equal "
         r"but the $\delta_k^{(3)}$ are equal only when all targets are (as 001 2(c) and 004 2(d) say).",
         corrected_by="init.ws000.output-deltas-equal-iff-targets-equal",
+        replacement=r"All the $x_j^{(2)}$ are equal, but the $\delta_i^{(3)}$ are equal only when all the targets are, since each depends on its own target.",
     ),
 )
 def ws000_output_deltas_equal(v: Any, ops: Any) -> Any:
@@ -308,6 +323,7 @@ def equal_or_distinct_targets(case: Any, rng: np.random.Generator, n: int) -> di
     id="init.ws000.output-deltas-equal-iff-targets-equal",
     worksheet=WS000,
     location="1(b)",
+    quote=r"All of the $\delta_i^{(3)}$ must also be equal",
     statement=(
         r"Correction: with every weight equal to $w$ the outputs $x_k^{(2)}$ are equal, so the "
         r"$\delta_k^{(3)} = \partial\ell/\partial x_k^{(2)}$ are all equal when the targets $y_k$ are, and not otherwise."
@@ -354,6 +370,7 @@ def _hidden_delta_line(v: Any, ops: Any, layer: int) -> dict[str, Any]:
     id="init.ws001.backprop-hidden-delta-with-layer1-weights",
     worksheet=WS001,
     location="2(b)",
+    quote=r"\delta_j^{(2)} w_{ij}^{(1)} g'(S_i^{(1)})",
     statement=r"Backpropagation: $\delta_i^{(1)} = \sum_j \delta_j^{(2)}\, w_{ij}^{(1)}\, g'(S_i^{(1)})$.",
     formalisation=(
         "for all weights, inputs, targets, activations, losses: the indices (i <= d1, j <= d2) exist in w^(1) (d0 x d1) "
@@ -368,6 +385,7 @@ def _hidden_delta_line(v: Any, ops: Any, layer: int) -> dict[str, Any]:
         r"$d^{(0)}\times d^{(1)}$, so $i \le d^{(1)}, j \le d^{(2)}$ need not index it, and where it does the value is wrong. "
         r"Correct: $\delta_i^{(1)} = g'(S_i^{(1)})\sum_j \delta_j^{(2)} w_{ij}^{(2)}$ (004 2(c)).",
         corrected_by="init.ws004.backprop-hidden-delta-with-layer2-weights",
+        replacement=r"\delta_j^{(2)} w_{ij}^{(2)} g'(S_i^{(1)})",
     ),
 )
 def hidden_delta_with_layer1_weights(v: Any, ops: Any) -> dict[str, Any]:
@@ -378,6 +396,7 @@ def hidden_delta_with_layer1_weights(v: Any, ops: Any) -> dict[str, Any]:
     id="init.ws004.pattern-backprop-hidden-delta-general-line",
     worksheet=WS004,
     location="2(f)",
+    quote=r"\delta_j^{(2)} w_{ij}^{(2)} g' \left( \sum_{k=1}^{d^{(0)}} w_{ki}^{(1)} x_k^{(0)} \right)",
     statement=r"Backpropagation: $\delta_i^{(1)} = \sum_j \delta_j^{(2)} w_{ij}^{(2)}\, g'(\sum_k w_{ki}^{(1)} x_k^{(0)})$.",
     formalisation="for all weights, inputs, targets, activations, losses: the indices fit w^(2) and the sum == dl/dS_i^(1).",
     fact="backprop-hidden-delta-formula",
@@ -390,6 +409,7 @@ def hidden_delta_with_layer1_weights(v: Any, ops: Any) -> dict[str, Any]:
     id="init.ws001.pattern-backprop-hidden-delta-general-line",
     worksheet=WS001,
     location="2(e)",
+    quote=r"\delta_j^{(2)} w_{ij}^{(2)} g' \left( \sum_{k=1}^{d^{(0)}} w_{ki}^{(1)} x_k^{(0)} \right)",
     statement=r"Backpropagation: $\delta_i^{(1)} = \sum_j \delta_j^{(2)} w_{ij}^{(2)}\, g'(\sum_k w_{ki}^{(1)} x_k^{(0)})$.",
     formalisation="for all weights, inputs, targets, activations, losses: the indices fit w^(2) and the sum == dl/dS_i^(1).",
     fact="backprop-hidden-delta-formula",
@@ -402,6 +422,7 @@ def hidden_delta_with_layer1_weights(v: Any, ops: Any) -> dict[str, Any]:
     id="init.ws004.backprop-hidden-delta-with-layer2-weights",
     worksheet=WS004,
     location="2(c)",
+    quote=r"\delta_j^{(2)} w_{ij}^{(2)} g'(S_i^{(1)})",
     statement=r"Backpropagation: $\delta_i^{(1)} = \sum_j \delta_j^{(2)}\, w_{ij}^{(2)}\, g'(S_i^{(1)})$.",
     formalisation="for all weights, inputs, targets, activations, losses: the indices fit w^(2) (d1 x d2) and the sum == dl/dS_i^(1).",
     fact="backprop-hidden-delta-formula",
@@ -425,11 +446,15 @@ def _constant_delta1(v: Any, ops: Any, inside: str, with_g_prime: bool = True) -
     return slope * col(w * ops.sum(_delta(net, v, ops, 2)))
 
 
-for _ws, _loc, _a in ((WS001, "2(b)", "w"), (WS004, "2(c)", "a")):
+for _ws, _loc, _a, _quote in (
+    (WS001, "2(b)", "w", r"= g'\left(w \sum_{k=1}^{d^{(0)}} x_k^{(0)}\right) w \sum_{j=1}^{d^{(2)}} \delta_j^{(2)}"),
+    (WS004, "2(c)", "a", r"= g' \left( a \sum_{k=1}^{d^{(0)}} x_k^{(0)} \right) a \sum_{j=1}^{d^{(2)}} \delta_j^{(2)}"),
+):
     derivation(
         id=f"init.ws{_ws[:3]}.constant-init-hidden-delta-formula",
         worksheet=_ws,
         location=_loc,
+        quote=_quote,
         statement=(
             rf"With every weight equal to ${_a}$: $\delta_i^{{(1)}} = g'(S_i^{{(1)}})\, {_a}\sum_j \delta_j^{{(2)}} "
             rf"= g'({_a}\sum_k x_k^{{(0)}})\, {_a}\sum_j \delta_j^{{(2)}}$."
@@ -452,6 +477,7 @@ for _ws, _loc, _a in ((WS001, "2(b)", "w"), (WS004, "2(c)", "a")):
     id="init.ws004.constant-init-hidden-deltas-equal",
     worksheet=WS004,
     location="2(c)",
+    quote="The members of the set are equal.",
     statement=r"With every weight equal to $a$, the $\delta_i^{(1)}$ are equal for all hidden units $i$.",
     formalisation="for all constants a, inputs, targets, activations, losses: dl/dS_i^(1) == dl/dS_1^(1) for every hidden i.",
     fact="constant-init-hidden-deltas-equal",
@@ -464,6 +490,7 @@ for _ws, _loc, _a in ((WS001, "2(b)", "w"), (WS004, "2(c)", "a")):
     id="init.ws001.constant-init-hidden-deltas-equal",
     worksheet=WS001,
     location="2(b)",
+    quote="The sum term is the same for all values of $i$ in layer 1.",
     statement=r"With every weight equal to $w$, the $\delta_i^{(1)}$ are equal for all hidden units $i$.",
     formalisation="for all constants w, inputs, targets, activations, losses: dl/dS_i^(1) == dl/dS_1^(1) for every hidden i.",
     fact="constant-init-hidden-deltas-equal",
@@ -485,17 +512,20 @@ def _output_deltas_differ(v: Any, ops: Any, target_free: bool = False) -> Any:
     return differs_along(fcnet.backward(constant_net(v), v.x, y, ops).delta[2], -1)
 
 
+_DEPENDS = r"depends on $y_i$ , which is different for each $i$"
+_RECALLED = r"remember that the $\delta_j^{(2)}$"
 _OUTPUT_DELTAS = [
-    (WS001, "2(c)", "output-deltas-not-all-equal", r"For a reasonable loss the output deltas $\delta_i^{(2)}$ are not all equal: each depends on its own target $y_i$."),
-    (WS004, "2(d)", "output-deltas-not-all-equal", r"For a reasonable loss the output deltas $\delta_i^{(2)}$ are not all equal: each depends on its own target $y_i$."),
-    (WS001, "2(f)", "recalled-output-deltas-differ", r"(Recalled in the logistic-regression answer) the output deltas $\delta_j^{(2)}$ are different."),
-    (WS004, "2(g)", "recalled-output-deltas-differ", r"(Recalled in the logistic-regression answer) the output deltas $\delta_j^{(2)}$ are different."),
+    (WS001, "2(c)", "output-deltas-not-all-equal", r"For a reasonable loss the output deltas $\delta_i^{(2)}$ are not all equal: each depends on its own target $y_i$.", _DEPENDS),
+    (WS004, "2(d)", "output-deltas-not-all-equal", r"For a reasonable loss the output deltas $\delta_i^{(2)}$ are not all equal: each depends on its own target $y_i$.", _DEPENDS),
+    (WS001, "2(f)", "recalled-output-deltas-differ", r"(Recalled in the logistic-regression answer) the output deltas $\delta_j^{(2)}$ are different.", _RECALLED),
+    (WS004, "2(g)", "recalled-output-deltas-differ", r"(Recalled in the logistic-regression answer) the output deltas $\delta_j^{(2)}$ are different.", _RECALLED),
 ]
-for _ws, _loc, _name, _text in _OUTPUT_DELTAS:
+for _ws, _loc, _name, _text, _quote in _OUTPUT_DELTAS:
     exists(
         id=f"init.ws{_ws[:3]}.{_name}",
         worksheet=_ws,
         location=_loc,
+        quote=_quote,
         statement=_text,
         formalisation="there exist a constant init, input x and targets y (half/plain squared error or cross-entropy) with delta_k^(2) != delta_1^(2) for some k.",
         fact="constant-init-output-deltas-all-equal",
@@ -512,6 +542,7 @@ not_checkable(
     id="init.ws004.forward-pass-diagram",
     worksheet=WS004,
     location="2(a)",
+    quote="Figure 1: Simple diagram of the 1-hidden layer network",
     statement="A diagram of the 1-hidden-layer net's forward pass and where each $\\delta_j^{(l)}$ is computed; the output activation is optional.",
     reason="A drawing and a modelling remark; the forward pass itself is models/fcnet.py, checked by every claim here.",
 )
@@ -519,6 +550,7 @@ not_checkable(
     id="init.ws004.sum-term-same-within-each-node",
     worksheet=WS004,
     location="2(c)",
+    quote="note that this is not referring to being the same across all nodes, but rather the entries within each node.",
     statement="The sum inside the activation is the same for all $i$ in layer 1, 'not across all nodes but the entries within each node'.",
     reason=(
         "The parenthetical contradicts itself about which sum is meant; its precise content (all delta_i^(1) equal) is "

@@ -172,6 +172,7 @@ def orders_every_pair_alike(prev: Any, cur: Any, ops: Any) -> Any:
     id="logistic.likelihood-is-product-of-bernoulli-probabilities",
     worksheet=WS004,
     location="1, likelihood",
+    quote=r"L(\mathbf{w}) = \prod_{i=1}^n p(y = y_i | \mathbf{x}_i) = \prod_{i=1}^n q_i^{y_i} (1 - q_i)^{1-y_i}",
     statement="$L(w) = \\prod_i p(y = y_i \\mid x_i) = \\prod_i q_i^{y_i}(1-q_i)^{1-y_i}$ with $q_i = s(w^\\top x_i)$.",
     formalisation=(
         "for all X, y in {0,1}^n, w: prod_i q_i^y_i (1-q_i)^(1-y_i) == prod_i p(y_i | x_i), where "
@@ -209,6 +210,7 @@ derivation(
     id="logistic.w-hat-argmin-chain",
     worksheet=WS004,
     location="1, derivation of w-hat",
+    quote=r"\hat{\mathbf{w}} &= \arg \min_{\mathbf{w}} -L(\mathbf{w})",
     statement=(
         "$\\hat w = \\arg\\min_w -L(w)$ is rewritten line by line (negative log likelihood, log-odds, sigmoid "
         "plugged in and simplified) down to $\\arg\\min_w \\sum_i (1-y_i)w^\\top x_i + \\log(1+e^{-w^\\top x_i})$."
@@ -234,6 +236,7 @@ derivation(
     id="logistic.j-as-printed-equals-minimised-objective",
     worksheet=WS004,
     location="1, definition of J",
+    quote=r"J(\mathbf{w}) = \sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i - \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
     statement="$J(w) = \\sum_i (1-y_i)w^\\top x_i - \\log(1+\\exp\\{-w^\\top x_i\\})$ is the objective minimised in the line before.",
     formalisation="for all X, y, w: sum_i (1-y_i) u_i - log(1+e^(-u_i)) == sum_i (1-y_i) u_i + log(1+e^(-u_i)), u_i = w^T x_i." + SCORE_LIMIT,
     expected="refuted",
@@ -243,6 +246,7 @@ derivation(
         "The log term has the wrong sign: the minimised objective, and the negative log likelihood, is "
         "$J(w) = \\sum_i (1-y_i)w^\\top x_i + \\log(1+\\exp\\{-w^\\top x_i\\}) = -\\log L(w)$.",
         corrected_by="logistic.j-with-plus-log-is-negative-log-likelihood",
+        replacement=r"J(\mathbf{w}) = \sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i + \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
     ),
 )
 def j_as_printed_equals_objective(v: Any, ops: Any) -> Any:
@@ -253,6 +257,7 @@ def j_as_printed_equals_objective(v: Any, ops: Any) -> Any:
     id="logistic.j-with-plus-log-is-negative-log-likelihood",
     worksheet=WS004,
     location="1, definition of J",
+    quote=r"J(\mathbf{w}) = \sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i - \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
     statement="(correction) $J(w) = \\sum_i (1-y_i)w^\\top x_i + \\log(1+\\exp\\{-w^\\top x_i\\}) = -\\log L(w)$.",
     formalisation="for all X, y in {0,1}^n, w: sum_i (1-y_i) u_i + log(1+e^(-u_i)) == -log L(w), L the model's likelihood." + SCORE_LIMIT,
     expected="holds",
@@ -276,6 +281,7 @@ def _convexity(v: Any, ops: Any, log_sign: int) -> Any:
     id="logistic.j-as-printed-is-convex",
     worksheet=WS004,
     location="1, definition of J",
+    quote=r"J(\mathbf{w}) = \sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i - \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
     statement="$J(w) = \\sum_i (1-y_i)w^\\top x_i - \\log(1+\\exp\\{-w^\\top x_i\\})$ is convex in $w$.",
     formalisation="for all X, y, wa, wb, lambda in (0,1): J(lambda wa + (1-lambda) wb) <= lambda J(wa) + (1-lambda) J(wb), J as printed." + SCORE_LIMIT,
     expected="refuted",
@@ -285,6 +291,7 @@ def _convexity(v: Any, ops: Any, log_sign: int) -> Any:
         "J as printed is concave (its Hessian is $-X^\\top \\mathrm{diag}(q_i(1-q_i)) X$). The objective actually "
         "minimised, $\\sum_i (1-y_i)w^\\top x_i + \\log(1+\\exp\\{-w^\\top x_i\\})$, is convex.",
         corrected_by="logistic.nll-is-convex",
+        replacement=r"J(\mathbf{w}) = \sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i + \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
     ),
 )
 def j_as_printed_is_convex(v: Any, ops: Any) -> Any:
@@ -295,6 +302,7 @@ def j_as_printed_is_convex(v: Any, ops: Any) -> Any:
     id="logistic.nll-is-convex",
     worksheet=WS004,
     location="1, definition of J",
+    quote=r"Notice that $J(\mathbf{w})$ is convex in $\mathbf{w}$",
     statement="(correction) $J(w) = \\sum_i (1-y_i)w^\\top x_i + \\log(1+\\exp\\{-w^\\top x_i\\})$ is convex in $w$.",
     formalisation=(
         "for all X, y in {0,1}^n, wa, wb, lambda in (0,1): J(lambda wa + (1-lambda) wb) <= lambda J(wa) + "
@@ -350,6 +358,7 @@ MINIMISER_NEEDED = (
     id="logistic.convex-j-has-global-minimum",
     worksheet=WS004,
     location="1, definition of J",
+    quote="so global minimum can be found",
     statement="Since $J$ is convex in $w$, a global minimum of $J$ can be found.",
     formalisation=(
         "for every data set (X, y), J(w) = sum_i (1-y_i) w^T x_i + log(1+e^(-w^T x_i)) (the objective minimised; "
@@ -365,6 +374,7 @@ MINIMISER_NEEDED = (
         "direction ($J(w+v) < J(w)$ for every $w$), so no global minimum exists; one exists when the data are not "
         "separable.",
         corrected_by="logistic.separable-data-nll-has-no-minimiser",
+        replacement="so a global minimum can be found when one exists (when the data are not linearly separable)",
     ),
 )
 def convex_j_has_global_minimum(v: Any, ops: Any) -> Any:
@@ -375,6 +385,7 @@ def convex_j_has_global_minimum(v: Any, ops: Any) -> Any:
     id="logistic.gd-converges-to-global-minimum",
     worksheet=WS004,
     location="1, closing remark",
+    quote="the convexity of this problem allows for first-order optimization algorithms, such as gradient descent, to converge to a global minimum",
     statement="The convexity of the problem lets gradient descent on $J$ converge to a global minimum.",
     formalisation=(
         "for every data set (X, y) and every w0, gradient descent on J with a small enough step has iterates that "
@@ -392,6 +403,7 @@ def convex_j_has_global_minimum(v: Any, ops: Any) -> Any:
         "(logistic.gd-step-decreases-nll-for-small-eta) and $J(w_t) \\to \\inf J$; the iterates converge to a "
         "global minimiser when one exists.",
         corrected_by="logistic.separable-data-nll-has-no-minimiser",
+        replacement=r"the convexity of this problem allows for first-order optimization algorithms, such as gradient descent, to drive $J(\mathbf{w})$ to its infimum, and to a global minimum when one exists (when the data are not linearly separable)",
     ),
 )
 def gd_converges_to_global_minimum(v: Any, ops: Any) -> Any:
@@ -402,6 +414,7 @@ def gd_converges_to_global_minimum(v: Any, ops: Any) -> Any:
     id="logistic.separable-data-nll-has-no-minimiser",
     worksheet=WS004,
     location="1, closing remark",
+    quote="to converge to a global minimum",
     statement=(
         "(correction) If a direction $v$ strictly separates the data, $(2y_i-1)v^\\top x_i > 0$ for all $i$, then "
         "$J(w+v) < J(w)$ for every $w$, so $J$ has no global minimiser."
@@ -427,6 +440,7 @@ def separable_data_has_no_minimiser(v: Any, ops: Any, along: int = 1) -> Any:
     id="logistic.gd-step-decreases-nll-for-small-eta",
     worksheet=WS004,
     location="1, closing remark",
+    quote="first-order optimization algorithms",
     statement=(
         "(correction) For $0 < \\eta \\le 4/\\|X\\|_F^2$ a gradient step decreases $J$: "
         "$J(w - \\eta\\nabla J(w)) \\le J(w) - \\frac{\\eta}{2}\\|\\nabla J(w)\\|^2$."
@@ -453,6 +467,7 @@ not_checkable(
     id="logistic.no-closed-form-mle",
     worksheet=WS004,
     location="1, closing remark",
+    quote=r"we can't get a closed form estimate for $\mathbf{w}$ by setting the derivative to zero",
     statement="Setting $\\nabla J = X^\\top(s - y) = 0$ gives no closed-form estimate of $w$, since $s$ still depends on $w$.",
     reason=(
         "'No closed form' is a statement about which expressions count as closed forms, which the worksheet does not "
@@ -474,6 +489,7 @@ Z_BOUND = 20000.0
     id="logistic.sigmoid-derivative-is-s-times-one-minus-s",
     worksheet=WS004,
     location="1, gradient of J",
+    quote=r"Note that $s'(\zeta) = s(\zeta)(1 - s(\zeta))$",
     statement="$s'(\\zeta) = s(\\zeta)(1 - s(\\zeta))$.",
     formalisation=(
         "for all z: s(z)(1 - s(z)) == d/dz s(z), taken as the model's Hessian of J for one example x = 1, y = 0 "
@@ -553,6 +569,7 @@ derivation(
     id="logistic.grad-j-line",
     worksheet=WS004,
     location="1, gradient of J",
+    quote=r"$s_i = s(-\mathbf{w}^\top \mathbf{x}_i)$",
     statement=(
         "$\\nabla_w J = \\sum_i (1-y_i)x_i - \\frac{e^{-w^\\top x_i}}{1+e^{-w^\\top x_i}} x_i = \\sum_i (-1 + s(w^\\top x_i) "
         "- y_i + 1)x_i = \\sum_i (s_i - y_i)x_i = X^\\top(\\mathbf{s} - \\mathbf{y})$ with $s_i = s(-w^\\top x_i)$."
@@ -571,6 +588,7 @@ derivation(
         "$\\sum_i (1-y_i)w^\\top x_i + \\log(1+e^{-w^\\top x_i})$, not of J as printed; and the third needs "
         "$s_i = s(w^\\top x_i) = q_i$, not $s(-w^\\top x_i)$. Correct: $\\nabla J = \\sum_i (q_i - y_i)x_i = X^\\top(q - y)$.",
         corrected_by="logistic.grad-nll-is-x-transpose-q-minus-y",
+        replacement=r"$s_i = s(\mathbf{w}^\top \mathbf{x}_i)$",
     ),
 )
 
@@ -578,6 +596,7 @@ derivation(
     id="logistic.grad-nll-is-x-transpose-q-minus-y",
     worksheet=WS004,
     location="1, gradient of J",
+    quote=r"= \sum_{i=1}^n (s_i - y_i) \mathbf{x}_i = \mathbf{X}^\top (\mathbf{s} - \mathbf{y})",
     statement=(
         "(correction) For $J = \\sum_i (1-y_i)w^\\top x_i + \\log(1+e^{-w^\\top x_i})$: $\\nabla_w J = \\sum_i (1-y_i)x_i - "
         "\\frac{e^{-w^\\top x_i}}{1+e^{-w^\\top x_i}} x_i = \\sum_i (-1 + s(w^\\top x_i) - y_i + 1)x_i = "

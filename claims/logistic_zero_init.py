@@ -62,6 +62,7 @@ def signed(v: Any) -> Any:
     id="zero-init.ws004.logistic-regression-is-a-net-without-hidden-layer",
     worksheet=WS004,
     location="2(g)",
+    quote="Logistic regression is a fully-connected neural network with one output node and zero hidden layers",
     statement=r"Logistic regression is a fully connected net with one (sigmoid) output node and no hidden layer.",
     formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
@@ -74,6 +75,7 @@ def signed(v: Any) -> Any:
     id="zero-init.ws001.logistic-regression-is-a-net-without-hidden-layer",
     worksheet=WS001,
     location="2(f)",
+    quote="Logistic regression is a fully-connected neural network with one output node and zero hidden layers",
     statement=r"Logistic regression is a fully connected net with one (sigmoid) output node and no hidden layer.",
     formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
@@ -86,6 +88,7 @@ def signed(v: Any) -> Any:
     id="zero-init.ws000.logistic-regression-is-a-net-without-hidden-layer",
     worksheet=WS000,
     location="1(d)",
+    quote="Logistic regression can be viewed as a neural network with one output node and zero hidden layers.",
     statement=r"Logistic regression can be seen as a net with one output node and zero hidden layers.",
     formalisation="for all w, X, y: J(w) == sum_i cross-entropy of the net z = s(w^T x_i), and grad J(w) == sum_i its backprop gradient." + SCORE_LIMIT,
     fact="logistic-regression-is-a-net-without-hidden-layer",
@@ -114,6 +117,7 @@ def _step_from_zero(v: Any, ops: Any) -> Any:
     id="zero-init.ws000.first-step-from-zero-depends-on-inputs",
     worksheet=WS000,
     location="1(d)",
+    quote="the gradient depends on the input",
     statement=r"From $w = 0$ the gradient depends on the inputs: one step gives $w_k = \eta\sum_i (y_i - \tfrac12)\,x_{ik}$.",
     formalisation="for all real X, y, eta > 0 (a step size): gd_step(0) == eta X^T (y - 1/2) (as s(0) = 1/2).",
     expected="holds",
@@ -130,6 +134,7 @@ def first_step_from_zero(v: Any, ops: Any, sign: int = 1) -> Any:
     id="zero-init.ws004.zero-init-weights-become-different",
     worksheet=WS004,
     location="2(g)",
+    quote="Note that for logistic regression, we don’t run into this issue",
     statement=r"Logistic regression does not run into the symmetry problem: from $w = 0$ the weights become different.",
     formalisation="there exist X, y, eta (dim >= 2) such that one GD step from w = 0 gives w_k != w_1 for some k.",
     fact="logistic-zero-init-weights-become-different",
@@ -142,6 +147,7 @@ def first_step_from_zero(v: Any, ops: Any, sign: int = 1) -> Any:
     id="zero-init.ws000.zero-init-weights-updated-differently",
     worksheet=WS000,
     location="1(d)",
+    quote="our weights will be updated differently",
     statement=r"From $w = 0$ the weights are updated differently, since the gradient depends on inputs that differ across dimensions.",
     formalisation="there exist X, y, eta (dim >= 2) such that one GD step from w = 0 gives w_k != w_1 for some k.",
     fact="logistic-zero-init-weights-become-different",
@@ -162,6 +168,7 @@ not_checkable(
     id="zero-init.ws000.one-output-nothing-to-be-equal",
     worksheet=WS000,
     location="1(d)",
+    quote="there is no issue with the outputs being the same",
     statement="With a single output node there is no issue of the outputs being the same.",
     reason=(
         "With one output there is no set of units to be symmetric; the precise content is the net view and the "
@@ -191,6 +198,7 @@ CONVEX = dict(
     id="zero-init.ws004.logistic-loss-is-convex",
     worksheet=WS004,
     location="2(g)",
+    quote="in logistic regression, the loss function is convex",
     statement=r"In logistic regression the loss $J(\mathbf w)$ is convex.",
     **CONVEX,
 )
@@ -198,6 +206,7 @@ CONVEX = dict(
     id="zero-init.ws001.logistic-loss-is-convex",
     worksheet=WS001,
     location="2(f)",
+    quote="in logistic regression, the loss function is convex",
     statement=r"In logistic regression the loss $J(\mathbf w)$ is convex.",
     **CONVEX,
 )
@@ -267,13 +276,30 @@ def has_global_minimiser(v: Any, ops: Any) -> dict[str, Any]:
     }
 
 
-OPTIMUM_ERRATUM = Erratum(
+OPTIMUM_EXPLANATION = (
     r"For linearly separable data (some $d$ with $s_i d^\top x_i > 0$ for all $i$) $J$ has no minimiser: "
     r"$d^\top\nabla J(w) < 0$ at every $w$, $J(w + t d) \to 0 = \inf J$ is never attained, and $\|w_t\| \to \infty$. "
     r"Correct: if the data are not separable (positive $\lambda$ with $\sum_i \lambda_i s_i x_i = 0$), $J$ has a global "
-    r"minimiser and gradient descent from any start, 0 included, with $0 < \eta < 2/L$ reaches the minimum value.",
-    corrected_by="zero-init.gd-converges-to-global-minimum-on-non-separable-data",
+    r"minimiser and gradient descent from any start, 0 included, with $0 < \eta < 2/L$ reaches the minimum value."
 )
+
+
+def optimum_erratum(replacement: str, contestable: str | None = None) -> Erratum:
+    """The shared explanation, with the words to write instead of each claim's own quote."""
+    return Erratum(
+        OPTIMUM_EXPLANATION,
+        corrected_by="zero-init.gd-converges-to-global-minimum-on-non-separable-data",
+        replacement=replacement,
+        contestable=contestable,
+    )
+
+
+ANY_START = r"Any starting point should lead us to the global optimum."
+ANY_START_FIXED = (
+    r"If the data are not linearly separable, any starting point should lead us to the global optimum "
+    r"(on separable data there is none: the weights grow without bound)."
+)
+
 OPTIMUM_FORMALISATION = (
     "for all data (X, y) and starts w0 (in particular 0), J has a global minimiser and GD from w0 converges to it. "
     "Checked on its necessary part, decided exactly on integer data: separable data (certified by d with s_i d^T x_i > 0 "
@@ -285,22 +311,42 @@ def optimum_cases(start: str) -> st.SearchStrategy:
     return grid(n=range(1, 6), dim=range(1, 4), separable=[False, True], start=[start])
 
 
-for _id, _ws, _loc, _start, _text in (
-    ("ws001.any-start-reaches-global-optimum", WS001, "2(f)", "random", r"Since the loss is convex, any starting point leads gradient descent to the global optimum."),
-    ("ws004.any-start-reaches-global-optimum", WS004, "2(g)", "random", r"Since the loss is convex, any starting point leads gradient descent to the global optimum."),
-    ("ws004.gd-from-zero-finds-optimal-weights", WS004, "2(g)", "zero", r"Gradient descent finds the optimal weights of logistic regression even from $w = 0$."),
+for _id, _ws, _loc, _start, _text, _quote, _erratum in (
+    ("ws001.any-start-reaches-global-optimum", WS001, "2(f)", "random", r"Since the loss is convex, any starting point leads gradient descent to the global optimum.",
+     ANY_START, optimum_erratum(ANY_START_FIXED)),
+    ("ws004.any-start-reaches-global-optimum", WS004, "2(g)", "random", r"Since the loss is convex, any starting point leads gradient descent to the global optimum.",
+     ANY_START, optimum_erratum(ANY_START_FIXED)),
+    ("ws004.gd-from-zero-finds-optimal-weights", WS004, "2(g)", "zero", r"Gradient descent finds the optimal weights of logistic regression even from $w = 0$.",
+     r"gradient descent will find the optimal values of the weights even if we initialize them at 0",
+     optimum_erratum(
+         r"gradient descent will find the optimal values of the weights even if we initialize them at 0, "
+         r"provided the data are not linearly separable (otherwise no optimal weights exist)"
+     )),
+    ("ws001.zero-init-allowed-in-logistic-regression", WS001, "2, introduction", "zero",
+     r"In logistic regression all weights may be initialised to 0: gradient descent from $w = 0$ still reaches the optimal weights.",
+     r"In logistic regression we were able to initialize all weights as 0.",
+     optimum_erratum(
+         r"In logistic regression we were able to initialize all weights as 0 (if the data are not linearly "
+         r"separable, gradient descent from 0 still reaches the optimum).",
+         contestable=(
+             "the other reading: a zero start causes logistic regression no symmetry problem (it has no hidden units "
+             "to keep equal); read so, the sentence makes no claim about reaching an optimum, and the first step from "
+             "0, eta X^T (y - 1/2), depends on the inputs (zero-init.ws000.first-step-from-zero-depends-on-inputs)"
+         ),
+     )),
 ):
     forall(
         id=f"zero-init.{_id}",
         worksheet=_ws,
         location=_loc,
+        quote=_quote,
         statement=_text,
         formalisation=OPTIMUM_FORMALISATION,
         fact="logistic-gd-reaches-global-optimum",
         expected="refuted",
         cases=optimum_cases(_start),
         instances=integer_data,
-        erratum=OPTIMUM_ERRATUM,
+        erratum=_erratum,
     )(has_global_minimiser)
 
 
@@ -320,6 +366,7 @@ def overlapping_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, n
     id="zero-init.gd-converges-to-global-minimum-on-non-separable-data",
     worksheet=WS004,
     location="2(g)",
+    quote="Any starting point should lead us to the global optimum.",
     statement=(
         r"Correction: if the data are not separable, $J$ has a global minimiser and gradient descent from any start "
         r"(0 included) with $0 < \eta < 2/L$, $L = \|X\|_F^2/4$, converges to the minimum value."

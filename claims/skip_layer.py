@@ -121,6 +121,7 @@ not_checkable(
     id="skip-layer.regression-by-linear-output-function",
     worksheet=WS000,
     location="2(a)",
+    quote="How could we modify a neural network to perform regression instead of classification?",
     statement="For regression instead of classification, make the output function of the last layer linear.",
     reason=(
         "A design recommendation: the worksheet states no property of the modified network (no range, "
@@ -132,6 +133,7 @@ not_checkable(
     id="skip-layer.more-weights-may-overfit",
     worksheet=WS000,
     location="2(c)",
+    quote="So now there may be a higher chance of overfitting the data.",
     statement=(
         "A skip layer adds weights, which may raise the chance of overfitting; fewer nodes or layers "
         "compensate for the added connectivity."
@@ -143,6 +145,7 @@ not_checkable(
     id="skip-layer.output-sees-low-and-high-level-features",
     worksheet=WS000,
     location="2(c)",
+    quote="This can be a better modeling choice in many settings.",
     statement=(
         "In deep networks a skip layer gives the output direct access to low-level as well as high-level "
         "features, which can be a better modelling choice."
@@ -158,6 +161,7 @@ not_checkable(
     id="skip-layer.weight-count-layer-products-plus-d0-dl",
     worksheet=WS000,
     location="2(b)",
+    quote=r"\sum_{i=0}^{L-1} d_i d_{i+1} + d_0 d_L",
     statement=(
         "A skip-layer network on widths $d_0, \\dots, d_L$ without biases has "
         "$\\sum_{i=0}^{L-1} d_i d_{i+1} + d_0 d_L$ weights."
@@ -188,6 +192,7 @@ derivation(
     id="skip-layer.output-expands-through-hidden-unit",
     worksheet=WS000,
     location="2(d)",
+    quote="y = g(s_y) = g(w_{hy}h + w_{xy}x)",
     statement=(
         "$y = g(s_y) = g(w_{hy}h + w_{xy}x) = g(w_{hy}g(s_h) + w_{xy}x) = g(w_{hy}g(w_{xh}x) + w_{xy}x)$ "
         "for the one-unit skip-layer network."
@@ -217,6 +222,7 @@ derivation(
     id="skip-layer.dy-dw-hy-chain",
     worksheet=WS000,
     location="2(d)",
+    quote=r"= g'(s_y)h = \delta_y h",
     statement="$\\partial y/\\partial w_{hy} = (\\partial y/\\partial s_y)(\\partial s_y/\\partial w_{hy}) = g'(s_y)h = \\delta_y h$.",
     formalisation=(
         "Each line equals the previous one for all weights, x and g in {sigmoid, tanh}; unevaluated partials "
@@ -241,6 +247,7 @@ derivation(
     id="skip-layer.dy-dw-xy-chain",
     worksheet=WS000,
     location="2(d)",
+    quote=r"= g'(s_y)x = \delta_y x",
     statement="$\\partial y/\\partial w_{xy} = (\\partial y/\\partial s_y)(\\partial s_y/\\partial w_{xy}) = g'(s_y)x = \\delta_y x$.",
     formalisation=(
         "Each line equals the previous one for all weights, x and g in {sigmoid, tanh}; unevaluated partials "
@@ -287,6 +294,7 @@ derivation(
     id="skip-layer.dy-dw-xh-chain",
     worksheet=WS000,
     location="2(d)",
+    quote=r"\frac{\partial y}{\partial w_{xh}} &= \frac{\partial y}{\partial s_y} \cdot \frac{\partial s_y}{\partial w_{xh}}",
     statement=(
         "$\\partial y/\\partial w_{xh} = g'(s_y)\\,\\partial(w_{hy}h + w_{xy}x)/\\partial w_{xh} = \\dots "
         "= w_{hy}g'(s_y)g'(s_h)x = w_{hy}\\delta_y g'(s_h)x$, line by line."
@@ -340,11 +348,12 @@ derivation(
 # ---------------------------------------------------------------- 2(d): the gradient
 
 
-def _gradient_claim(name: str, wrt: str, tex: str, wrong: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _gradient_claim(name: str, wrt: str, tex: str, wrong: str, quote: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return forall(
         id=f"skip-layer.{name}",
         worksheet=WS000,
         location="2(d)",
+        quote=quote,
         statement=f"For $y = g(w_{{hy}}g(w_{{xh}}x) + w_{{xy}}x)$: {tex}.",
         formalisation=(
             f"For all w_xh, w_hy, w_xy, x and g in {{sigmoid, tanh}}: the formula equals dy/d{wrt}, the "
@@ -357,14 +366,14 @@ def _gradient_claim(name: str, wrt: str, tex: str, wrong: str) -> Callable[[Call
     )
 
 
-@_gradient_claim("dy-dw-hy-is-g-prime-s-y-times-h", "w_hy", "$\\partial y/\\partial w_{hy} = g'(s_y)\\,h$", "g(s_y) h: the activation in place of its derivative")
+@_gradient_claim("dy-dw-hy-is-g-prime-s-y-times-h", "w_hy", "$\\partial y/\\partial w_{hy} = g'(s_y)\\,h$", "g(s_y) h: the activation in place of its derivative", r"g'(s_y)h")
 def dy_dw_hy(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd = _fwd(v, ops)
     factor = fwd.y if wrong else _g_prime(v, ops)(fwd.s_y)
     return equal(factor * fwd.h, d_model(v, ops, "y", "w_hy"))
 
 
-@_gradient_claim("dy-dw-xy-is-g-prime-s-y-times-x", "w_xy", "$\\partial y/\\partial w_{xy} = g'(s_y)\\,x$", "g'(s_h) x: the hidden unit's slope in place of the output's")
+@_gradient_claim("dy-dw-xy-is-g-prime-s-y-times-x", "w_xy", "$\\partial y/\\partial w_{xy} = g'(s_y)\\,x$", "g'(s_h) x: the hidden unit's slope in place of the output's", r"g'(s_y)x")
 def dy_dw_xy(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd = _fwd(v, ops)
     return equal(_g_prime(v, ops)(fwd.s_h if wrong else fwd.s_y) * v.x, d_model(v, ops, "y", "w_xy"))
@@ -372,7 +381,8 @@ def dy_dw_xy(v: Any, ops: Any, wrong: bool = False) -> Any:
 
 @_gradient_claim(
     "dy-dw-xh-is-w-hy-g-prime-s-y-g-prime-s-h-times-x",
-    "w_xh", "$\\partial y/\\partial w_{xh} = w_{hy}\\,g'(s_y)\\,g'(s_h)\\,x$", "chain-rule factor w_hy dropped"
+    "w_xh", "$\\partial y/\\partial w_{xh} = w_{hy}\\,g'(s_y)\\,g'(s_h)\\,x$", "chain-rule factor w_hy dropped",
+    r"&= w_{hy}g'(s_y)g'(s_h)x",
 )
 def dy_dw_xh(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd, gp = _fwd(v, ops), _g_prime(v, ops)

@@ -73,6 +73,7 @@ derivation(
     id="init.ws000.first-update-formula",
     worksheet=WS000,
     location="1(c)",
+    quote=r"&= w - \eta \left(g' \left(\sum_k^{d^{(l-1)}} w x_k^{(l-1)} \right) x_i^{(l-1)} \right) \delta_j^{(l+1)}",
     statement=(
         r"From constant weights $w$, one gradient-descent step gives $w_{ij}^{(l)} - \eta\,(g'(\sum_k w\,x_k^{(l-1)})\, "
         r"x_i^{(l-1)})\,\delta_j^{(l+1)} = w - \eta\,(g'(\sum_k w\,x_k^{(l-1)})\,x_i^{(l-1)})\,\delta_j^{(l+1)}$."
@@ -98,6 +99,7 @@ SAME_FOR_ALL_J, SAME_FOR_ALL_I = -2, -1
     id="init.ws004.first-update-layer1-same-for-all-j",
     worksheet=WS004,
     location="2(e)",
+    quote=r"$w_{ij}^{(1)}$ will be the same for all $j$ because $\delta_j^{(1)}$ is equal for all $j$",
     statement=r"After one step from constant weights, for a given $i$, $w_{ij}^{(1)}$ is the same for all $j$ (all $\delta_j^{(1)}$ are equal).",
     formalisation="for all constants a, data, eta, activations, losses: after one GD step w_ij^(1) == w_i1^(1) for all i, j.",
     fact="first-update-layer1-same-for-all-j",
@@ -110,6 +112,7 @@ SAME_FOR_ALL_J, SAME_FOR_ALL_I = -2, -1
     id="init.ws001.first-update-layer1-same-for-all-j",
     worksheet=WS001,
     location="2(d)",
+    quote=r"$w_{ij}^{(1)}$ will be the same for all $j$ because $\delta_j^{(1)}$ is equal for all $j$",
     statement=r"After one step from constant weights, for a given $i$, $w_{ij}^{(1)}$ is the same for all $j$ (all $\delta_j^{(1)}$ are equal).",
     formalisation="for all constants w, data, eta, activations, losses: after one GD step w_ij^(1) == w_i1^(1) for all i, j.",
     fact="first-update-layer1-same-for-all-j",
@@ -122,6 +125,7 @@ SAME_FOR_ALL_J, SAME_FOR_ALL_I = -2, -1
     id="init.ws000.first-update-layer1-same-for-all-j",
     worksheet=WS000,
     location="1(c)",
+    quote="but will be the same for all values of j",
     statement=r"After one step from constant weights, $w_{ij}^{(1)}$ is the same for all $j$: each input's outgoing weights stay equal.",
     formalisation="for all constants w, data, eta, activations, losses: after one GD step w_ij^(1) == w_i1^(1) for all i, j.",
     fact="first-update-layer1-same-for-all-j",
@@ -138,6 +142,7 @@ def first_update_layer1_same_for_all_j(v: Any, ops: Any, axis: int = SAME_FOR_AL
     id="init.ws000.first-update-layer1-may-differ-across-i",
     worksheet=WS000,
     location="1(c)",
+    quote="may be different across i",
     statement=r"After one step from constant weights, the $w_{ij}^{(1)}$ may differ across inputs $i$.",
     formalisation="there exist w, data, eta (d0 >= 2) such that after one GD step w_ij^(1) != w_1j^(1) for some i, j.",
     expected="witnessed",
@@ -153,6 +158,7 @@ def first_update_layer1_differs_across_i(v: Any, ops: Any, axis: int = SAME_FOR_
     id="init.ws000.first-update-layer2-same-for-all-i-and-j",
     worksheet=WS000,
     location="1(c)",
+    quote="$w_{ij}^{(2)}$ will be the same for all values of i and all values of j",
     statement=r"After one step from constant weights, $w_{ij}^{(2)}$ is the same for all $i$ and all $j$.",
     formalisation="for all constants w, data, eta, activations, losses: after one GD step every w_ij^(2) == w_11^(2).",
     fact="first-update-layer2-pattern",
@@ -163,6 +169,7 @@ def first_update_layer1_differs_across_i(v: Any, ops: Any, axis: int = SAME_FOR_
         r"$w_{ij}^{(2)} \leftarrow w - \eta\,\delta_j^{(2)} x_i^{(1)}$ (001 notation) is the same for all $i$ but differs across "
         r"$j$ whenever the output deltas differ, i.e. whenever the targets do.",
         corrected_by="init.ws001.first-update-layer2-same-for-all-i",
+        replacement="$w_{ij}^{(2)}$ will be the same for all values of i (but may differ across j)",
     ),
 )
 def ws000_first_update_layer2_constant(v: Any, ops: Any) -> Any:
@@ -173,6 +180,7 @@ def ws000_first_update_layer2_constant(v: Any, ops: Any) -> Any:
     id="init.ws000.pattern-persists-for-every-iteration",
     worksheet=WS000,
     location="1(c)",
+    quote="This pattern will continue and will not break for as many iterations you do.",
     statement=(
         r"From constant weights the pattern ($w_{ij}^{(1)}$ the same for all $j$; $w_{ij}^{(2)}$ the same for all $i$ and $j$) "
         r"holds after any number of gradient-descent iterations."
@@ -186,6 +194,7 @@ def ws000_first_update_layer2_constant(v: Any, ops: Any) -> Any:
         r"The $w_{ij}^{(2)}$ stop being all equal after the first step (they differ across $j$); the pattern that persists is "
         r"$w_{ij}^{(1)}$ independent of $j$ and $w_{ij}^{(2)}$ independent of $i$ (001 2(e), 004 2(f)).",
         corrected_by="init.ws001.gd-step-preserves-symmetric-pattern",
+        replacement="This pattern ($w_{ij}^{(1)}$ the same for all j, $w_{ij}^{(2)}$ the same for all i) will continue and will not break for as many iterations you do.",
     ),
 )
 def ws000_pattern_persists(v: Any, ops: Any) -> dict[str, Any]:
@@ -225,6 +234,7 @@ for _ws, _loc, _a in ((WS001, "2(d)", "w"), (WS004, "2(e)", "a")):
         id=f"init.ws{_ws[:3]}.gd-update-is-delta-times-input",
         worksheet=_ws,
         location=_loc,
+        quote=r"w_{ij}^{(l)} - \eta \delta_j^{(l)} x_i^{(l-1)}",
         statement=r"A gradient-descent step updates $w_{ij}^{(l)} \leftarrow w_{ij}^{(l)} - \eta\,\delta_j^{(l)} x_i^{(l-1)}$.",
         formalisation="for all weights, inputs, targets, eta, activations, losses, l = 1, 2: gd_step w_ij^(l) == w_ij^(l) - eta delta_j^(l) x_i^(l-1).",
         fact="gd-update-delta-times-input",
@@ -237,6 +247,7 @@ for _ws, _loc, _a in ((WS001, "2(d)", "w"), (WS004, "2(e)", "a")):
         id=f"init.ws{_ws[:3]}.first-update-formula",
         worksheet=_ws,
         location=_loc,
+        quote=rf"= {_a} - \eta \delta_j^{{(l)}} x_i^{{(l-1)}}",
         statement=(
             rf"From constant weights ${_a}$: $w_{{ij}}^{{(l)}} - \eta\,\delta_j^{{(l)}} x_i^{{(l-1)}} = {_a} - \eta\,\delta_j^{{(l)}} x_i^{{(l-1)}}$, "
             r"so $w_{ij}^{(1)} = " + _a + r" - \eta\,\delta_j^{(1)} x_i^{(0)}$ and $w_{ij}^{(2)} = " + _a + r" - \eta\,\delta_j^{(2)} x_i^{(1)}$."
@@ -259,6 +270,7 @@ for _ws, _loc, _a in ((WS001, "2(d)", "w"), (WS004, "2(e)", "a")):
     id="init.ws004.first-update-layer2-same-for-all-i",
     worksheet=WS004,
     location="2(e)",
+    quote="$w_{ij}^{(2)}$ will be the same for all $i$ because $x_i^{(1)}$ is equal for all $i$",
     statement=r"After one step from constant weights, for a given $j$, $w_{ij}^{(2)}$ is the same for all $i$ (all $x_i^{(1)}$ are equal).",
     formalisation="for all constants a, data, eta, activations, losses: after one GD step w_ij^(2) == w_1j^(2) for all i, j.",
     fact="first-update-layer2-pattern",
@@ -271,6 +283,7 @@ for _ws, _loc, _a in ((WS001, "2(d)", "w"), (WS004, "2(e)", "a")):
     id="init.ws001.first-update-layer2-same-for-all-i",
     worksheet=WS001,
     location="2(d)",
+    quote="$w_{ij}^{(2)}$ will be the same for all $i$ because $x_i^{(1)}$ is equal for all $i$",
     statement=r"After one step from constant weights, for a given $j$, $w_{ij}^{(2)}$ is the same for all $i$ (all $x_i^{(1)}$ are equal).",
     formalisation="for all constants w, data, eta, activations, losses: after one GD step w_ij^(2) == w_1j^(2) for all i, j.",
     fact="first-update-layer2-pattern",
@@ -287,6 +300,7 @@ def first_update_layer2_same_for_all_i(v: Any, ops: Any, axis: int = SAME_FOR_AL
     id="init.ws004.first-update-layer2-differs-across-j",
     worksheet=WS004,
     location="2(f)",
+    quote="you showed that $w_{ij}^{(2)}$ is different for each $j$",
     statement=r"After one step from constant weights, $w_{ij}^{(2)}$ is different for each $j$.",
     formalisation="there exist a, data, eta (d2 >= 2) such that after one GD step w_ij^(2) != w_i1^(2) for some i, j.",
     fact="first-update-layer2-differs-across-j",
@@ -299,6 +313,7 @@ def first_update_layer2_same_for_all_i(v: Any, ops: Any, axis: int = SAME_FOR_AL
     id="init.ws001.first-update-layer2-differs-across-j",
     worksheet=WS001,
     location="2(e)",
+    quote="Even though $w_{ij}^{(2)}$ is different for each $j$",
     statement=r"After one step from constant weights, $w_{ij}^{(2)}$ is different for each $j$.",
     formalisation="there exist w, data, eta (d2 >= 2) such that after one GD step w_ij^(2) != w_i1^(2) for some i, j.",
     fact="first-update-layer2-differs-across-j",
@@ -346,6 +361,7 @@ for _ws, _loc in ((WS001, "2(e)"), (WS004, "2(f)")):
         id=f"init.ws{_ws[:3]}.pattern-hidden-activation-formula",
         worksheet=_ws,
         location=_loc,
+        quote=r"= g \left( \sum_{i=1}^{d^{(0)}} w_i^{(1)} x_i^{(0)} \right)",
         statement=r"If $w_{ij}^{(1)} = w_i^{(1)}$ for all $j$: $x_j^{(1)} = g(\sum_i w_{ij}^{(1)} x_i^{(0)}) = g(\sum_i w_i^{(1)} x_i^{(0)})$.",
         formalisation="for all pattern weights, inputs, activations: forward x_j^(1) == each line, for every j.",
         fact="pattern-hidden-activation-formula",
@@ -363,6 +379,7 @@ for _ws, _loc in ((WS001, "2(e)"), (WS004, "2(f)")):
         id=f"init.ws{_ws[:3]}.pattern-hidden-delta-formula",
         worksheet=_ws,
         location=_loc,
+        quote=r"= \sum_{j=1}^{d^{(2)}} \delta_j^{(2)} w_j^{(2)} g' \left( \sum_{k=1}^{d^{(0)}} w_k^{(1)} x_k^{(0)} \right)",
         statement=(
             r"If $w_{ij}^{(1)} = w_i^{(1)}$ and $w_{ij}^{(2)} = w_j^{(2)}$: $\delta_i^{(1)} = \sum_j \delta_j^{(2)} w_{ij}^{(2)} "
             r"g'(\sum_k w_{ki}^{(1)} x_k^{(0)}) = \sum_j \delta_j^{(2)} w_j^{(2)} g'(\sum_k w_k^{(1)} x_k^{(0)})$."
@@ -385,6 +402,7 @@ for _ws, _loc in ((WS001, "2(e)"), (WS004, "2(f)")):
     id="init.ws004.pattern-hidden-activations-equal",
     worksheet=WS004,
     location="2(f)",
+    quote="Which does not depend on $j$ . Also,",
     statement=r"If $w_{ij}^{(1)} = w_i^{(1)}$ for all $j$, then $x_j^{(1)} = g(\sum_i w_i^{(1)} x_i^{(0)})$ does not depend on $j$.",
     formalisation="for all pattern weights (w_ij^(1) = a_i, w_ij^(2) = b_j), inputs, activations: x_j^(1) == x_1^(1) for every j.",
     fact="pattern-hidden-activations-equal",
@@ -397,6 +415,7 @@ for _ws, _loc in ((WS001, "2(e)"), (WS004, "2(f)")):
     id="init.ws001.pattern-hidden-activations-equal",
     worksheet=WS001,
     location="2(e)",
+    quote="Which does not depend on $j$ . Also,",
     statement=r"If $w_{ij}^{(1)} = w_i^{(1)}$ for all $j$, then $x_j^{(1)} = g(\sum_i w_i^{(1)} x_i^{(0)})$ does not depend on $j$.",
     formalisation="for all pattern weights (w_ij^(1) = a_i, w_ij^(2) = b_j), inputs, activations: x_j^(1) == x_1^(1) for every j.",
     fact="pattern-hidden-activations-equal",
@@ -417,6 +436,7 @@ def pattern_hidden_activations_equal(v: Any, ops: Any, transposed: bool = False)
     id="init.ws004.pattern-hidden-deltas-equal",
     worksheet=WS004,
     location="2(f)",
+    quote="Which does not depend on $i$ .",
     statement=r"If $w_{ij}^{(1)} = w_i^{(1)}$ and $w_{ij}^{(2)} = w_j^{(2)}$, then $\delta_i^{(1)}$ does not depend on $i$.",
     formalisation="for all pattern weights, inputs, targets, activations, losses: dl/dS_i^(1) == dl/dS_1^(1) for every hidden i.",
     fact="pattern-hidden-deltas-equal",
@@ -429,6 +449,7 @@ def pattern_hidden_activations_equal(v: Any, ops: Any, transposed: bool = False)
     id="init.ws001.pattern-hidden-deltas-equal",
     worksheet=WS001,
     location="2(e)",
+    quote="Which does not depend on $j$ . All $x_j^{(1)}$ being the same",
     statement=(
         r"If $w_{ij}^{(1)} = w_i^{(1)}$ and $w_{ij}^{(2)} = w_j^{(2)}$, then $\delta_i^{(1)}$ is the same for every hidden unit "
         r"(the worksheet writes 'does not depend on $j$', where $j$ is only the summation index: read as $i$)."
@@ -471,6 +492,7 @@ PATTERN_STEP = dict(
     id="init.ws004.gd-step-preserves-symmetric-pattern",
     worksheet=WS004,
     location="2(f)",
+    quote="no matter how many subsequent iterations of gradient descent you take, this property will continue to be true",
     statement=(
         r"No matter how many gradient-descent steps are taken, $w_{ij}^{(1)}$ stays the same for all $j$ and $w_{ij}^{(2)}$ "
         r"the same for all $i$ (so all $x_j^{(1)}$ and all $\delta_i^{(1)}$ stay equal)."
@@ -481,6 +503,7 @@ PATTERN_STEP = dict(
     id="init.ws001.gd-step-preserves-symmetric-pattern",
     worksheet=WS001,
     location="2(e)",
+    quote="this pattern continues. Why?",
     statement=(
         r"The pattern ($w_{ij}^{(1)}$ the same for all $j$, $w_{ij}^{(2)}$ the same for all $i$) continues for every iteration, "
         r"so all $x_j^{(1)}$ and all $\delta_i^{(1)}$ stay equal."
@@ -513,6 +536,7 @@ AFTER_T_STEPS = dict(
     id="init.ws004.hidden-units-symmetric-after-t-steps",
     worksheet=WS004,
     location="2(f)",
+    quote="will continue no matter how many iterations you perform",
     statement=r"From constant weights, after any number $t$ of gradient-descent steps the hidden units are still symmetric.",
     **AFTER_T_STEPS,
 )
@@ -520,6 +544,7 @@ AFTER_T_STEPS = dict(
     id="init.ws001.hidden-units-symmetric-after-t-steps",
     worksheet=WS001,
     location="2(e)",
+    quote="will continue no matter how many iterations you perform",
     statement=r"From constant weights, after any number $t$ of gradient-descent steps the hidden units are still symmetric.",
     **AFTER_T_STEPS,
 )
