@@ -433,3 +433,268 @@ def slow_factor(v: Any, ops: Any, coordinate: int = 1) -> dict[str, Relation]:
         rho = quadratic.factors(a, v.b, v.frac * cap, ops)[..., coordinate]
         out[f"{label}: 1 - c/h < rho_2 < 1"] = is_true(between(floor, rho, 1), show={"rho": rho})
     return out
+
+
+# ---------------------------------------------------------------- 2.3 line by line: each coordinate's requirement
+
+
+def _coordinate_converges(v: Any, ops: Any, coordinate: int) -> Cmp:
+    """w_i(t) -> 0 from a non-zero w_i(0): exactly when |rho_i| < 1 (rho_i = 1 - c eta, decided as in _converges)."""
+    return lt(ops.abs(quadratic.factors(v.a, v.b, v.eta, ops)[..., coordinate]), 1)
+
+
+def _curvature(v: Any, coordinate: int) -> Any:
+    return v.a if coordinate == 0 else v.b
+
+
+@forall(
+    id="gd.convergence-requires-factor-between-0-and-1",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"0 < 1 - a\eta < 1",
+    statement="For $w_1(t)$ to converge to $w_1^* = 0$ we need $0 < 1 - a\\eta < 1$.",
+    formalisation="for all a, b > 0, eta and w1(0) != 0: w1(t) -> 0 => 0 < 1 - a eta < 1.",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    cases=CASES,
+    instances=problems,
+    erratum=Erratum(
+        "$w_1(t) = (1 - a\\eta)^t w_1(0)$ also tends to 0 when $-1 < 1 - a\\eta \\le 0$ (it oscillates towards 0, or "
+        "lands on it): the requirement is $|1 - a\\eta| < 1$, i.e. $0 < \\eta < 2/a$.",
+        corrected_by="gd.first-coordinate-converges-iff-eta-below-2-over-a",
+        replacement=r"-1 < 1 - a\eta < 1",
+    ),
+)
+def requires_factor_in_unit_interval(v: Any, ops: Any) -> Relation:
+    rho = 1 - v.a * v.eta
+    return is_true(_coordinate_converges(v, ops, 0).implies(between(0, rho, 1)), show={"1 - a eta": rho})
+
+
+@forall(
+    id="gd.convergence-requires-eta-below-1-over-a",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"0 < \eta < \frac{1}{a}",
+    statement="For $w_1(t)$ to converge we need $0 < \\eta < \\frac{1}{a}$.",
+    formalisation="for all a, b > 0, eta and w1(0) != 0: w1(t) -> 0 => 0 < eta < 1/a.",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    cases=CASES,
+    instances=problems,
+    erratum=Erratum(
+        "$w_1(t) \\to 0$ exactly when $|1 - a\\eta| < 1$, i.e. $0 < \\eta < 2/a$: every $\\eta$ in $[1/a, 2/a)$ "
+        "converges too.",
+        corrected_by="gd.first-coordinate-converges-iff-eta-below-2-over-a",
+        replacement=r"0 < \eta < \frac{2}{a}",
+    ),
+)
+def requires_eta_below_1_over_a(v: Any, ops: Any) -> Relation:
+    return is_true(_coordinate_converges(v, ops, 0).implies(between(0, v.eta, 1 / v.a)), show={"1/a": 1 / v.a})
+
+
+@forall(
+    id="gd.convergence-requires-eta-below-1-over-b",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"0 < \eta < \frac{1}{b}",
+    statement="In the same way, for $w_2(t)$ to converge we need $0 < \\eta < \\frac{1}{b}$.",
+    formalisation="for all a, b > 0, eta and w2(0) != 0: w2(t) -> 0 => 0 < eta < 1/b.",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    cases=CASES,
+    instances=problems,
+    erratum=Erratum(
+        "$w_2(t) \\to 0$ exactly when $|1 - b\\eta| < 1$, i.e. $0 < \\eta < 2/b$: every $\\eta$ in $[1/b, 2/b)$ "
+        "converges too.",
+        corrected_by="gd.second-coordinate-converges-iff-eta-below-2-over-b",
+        replacement=r"0 < \eta < \frac{2}{b}",
+    ),
+)
+def requires_eta_below_1_over_b(v: Any, ops: Any) -> Relation:
+    return is_true(_coordinate_converges(v, ops, 1).implies(between(0, v.eta, 1 / v.b)), show={"1/b": 1 / v.b})
+
+
+def _coordinate_iff(v: Any, ops: Any, coordinate: int, numerator: float) -> dict[str, Relation]:
+    c = _curvature(v, coordinate)
+    rho = 1 - c * v.eta
+    converges = _coordinate_converges(v, ops, coordinate)
+    return {
+        "converges <=> -1 < 1 - c eta < 1": is_true(converges.iff(between(-1, rho, 1)), show={"1 - c eta": rho}),
+        "converges <=> 0 < eta < 2/c": is_true(converges.iff(between(0, v.eta, numerator / c)), show={"1 - c eta": rho}),
+    }
+
+
+@forall(
+    id="gd.first-coordinate-converges-iff-eta-below-2-over-a",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"0 < 1 - a\eta < 1",
+    statement="$w_1(t) \\to 0$ exactly when $-1 < 1 - a\\eta < 1$, that is when $0 < \\eta < 2/a$.",
+    formalisation=(
+        "for all a, b > 0, eta and w1(0) != 0: w1(t) = (1 - a eta)^t w1(0) -> 0 (|1 - a eta| < 1) <=> "
+        "-1 < 1 - a eta < 1 <=> 0 < eta < 2/a."
+    ),
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the bound 1/a", numerator=1.0),
+)
+def first_coordinate_iff(v: Any, ops: Any, numerator: float = 2.0) -> dict[str, Relation]:
+    return _coordinate_iff(v, ops, 0, numerator)
+
+
+@forall(
+    id="gd.second-coordinate-converges-iff-eta-below-2-over-b",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"0 < \eta < \frac{1}{b}",
+    statement="$w_2(t) \\to 0$ exactly when $-1 < 1 - b\\eta < 1$, that is when $0 < \\eta < 2/b$.",
+    formalisation=(
+        "for all a, b > 0, eta and w2(0) != 0: w2(t) = (1 - b eta)^t w2(0) -> 0 (|1 - b eta| < 1) <=> "
+        "-1 < 1 - b eta < 1 <=> 0 < eta < 2/b."
+    ),
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the bound 1/b", numerator=1.0),
+)
+def second_coordinate_iff(v: Any, ops: Any, numerator: float = 2.0) -> dict[str, Relation]:
+    return _coordinate_iff(v, ops, 1, numerator)
+
+
+@forall(
+    id="gd.ratio-limit-mu-is-1-minus-a-eta",
+    worksheet=WS003,
+    location="2.3",
+    quote=r"1 - a\eta \rightarrow \mu",
+    statement=(
+        "The ratio $\\frac{w_1(t+1) - w_1^*}{w_1(t) - w_1^*}$ ($w_1^* = 0$) is $1 - a\\eta$ at every step, so its "
+        "limit is $\\mu = 1 - a\\eta$."
+    ),
+    formalisation="for all a, b > 0, eta and w1(t) != 0: (w1(t+1) - 0)/(w1(t) - 0) == 1 - a eta, w1(t+1) one gd_step.",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("a sign slip: 1 + a eta", sign=-1),
+)
+def ratio_is_factor(v: Any, ops: Any, sign: int = 1) -> Relation:
+    ratio = (_step(v, ops)[..., 0] - 0) / (_w1(v) - 0)
+    return equal(ratio, 1 - sign * v.a * v.eta)
+
+
+# ---------------------------------------------------------------- 2.4 carrying the corrected condition forward
+
+
+def large_ratio_rates(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """b > 0, h = a/b >= 1, and eta = frac 2/(h b) with frac in [0, 1.25] (the boundary and 1/2 drawn often)."""
+    out = large_ratio(case, rng, n)
+    frac = np.where(rng.random(n) < 0.2, rng.choice([0.5, 1.0], n), rng.uniform(0, 1.25, n))
+    out["eta"] = frac * 2 / (out["h"] * out["b"])
+    return out
+
+
+LARGE_RATIO_RATES = {"cases": st.fixed_dictionaries({}), "instances": large_ratio_rates}
+
+
+def _large_ratio_converges(v: Any, ops: Any) -> Cmp:
+    rho = quadratic.factors(v.h * v.b, v.b, v.eta, ops)
+    return lt(ops.abs(rho[..., 0]), 1) & lt(ops.abs(rho[..., 1]), 1)
+
+
+def _convergent_eta_below(v: Any, ops: Any, bound: Any) -> Relation:
+    return is_true(_large_ratio_converges(v, ops).implies(between(0, v.eta, bound)), show={"bound": bound, "eta": v.eta})
+
+
+@forall(
+    id="gd.large-ratio-convergence-requires-eta-below-1-over-hb",
+    worksheet=WS003,
+    location="2.4",
+    quote=r"0 < \eta < min(\frac{1}{hb}, \frac{1}{b}) = min\frac{1}{hb}",
+    statement=(
+        "With $a = hb$ ($h \\ge 1$), gradient descent converges only if $0 < \\eta < \\min(\\frac{1}{hb}, \\frac{1}{b}) "
+        "= \\frac{1}{hb}$ (2.3's condition with $a = hb$)."
+    ),
+    formalisation="for all b > 0, h >= 1 (a = h b) and eta: GD converges (|1 - a eta|, |1 - b eta| < 1) => 0 < eta < 1/(h b).",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    **LARGE_RATIO_RATES,
+    erratum=Erratum(
+        "This carries forward 2.3's refuted condition: with the corrected one, GD converges exactly for "
+        "$0 < \\eta < \\min(\\frac{2}{hb}, \\frac{2}{b}) = \\frac{2}{hb}$.",
+        corrected_by="gd.large-ratio-converges-iff-eta-below-2-over-hb",
+        replacement=r"0 < \eta < \min(\frac{2}{hb}, \frac{2}{b}) = \frac{2}{hb}",
+    ),
+)
+def large_ratio_requires_1_over_hb(v: Any, ops: Any) -> Relation:
+    return _convergent_eta_below(v, ops, 1 / (v.h * v.b))
+
+
+@forall(
+    id="gd.large-ratio-converges-iff-eta-below-2-over-hb",
+    worksheet=WS003,
+    location="2.4",
+    quote=r"0 < \eta < min(\frac{1}{hb}, \frac{1}{b}) = min\frac{1}{hb}",
+    statement=(
+        "With $a = hb$ ($h \\ge 1$), gradient descent converges exactly when $0 < \\eta < \\min(\\frac{2}{hb}, "
+        "\\frac{2}{b}) = \\frac{2}{hb}$."
+    ),
+    formalisation="for all b > 0, h >= 1 (a = h b) and eta: GD converges <=> 0 < eta < 2/(h b), and min(2/(hb), 2/b) == 2/(hb).",
+    expected="holds",
+    **LARGE_RATIO_RATES,
+    mutant=Mutant("the bound 1/(h b)", numerator=1.0),
+)
+def large_ratio_iff_2_over_hb(v: Any, ops: Any, numerator: float = 2.0) -> dict[str, Relation]:
+    bound = numerator / (v.h * v.b)
+    return {
+        "converges <=> 0 < eta < 2/(hb)": is_true(_large_ratio_converges(v, ops).iff(between(0, v.eta, bound)), show={"bound": bound}),
+        "min(2/(hb), 2/b) = 2/(hb)": equal(ops.minimum(2 / (v.h * v.b), 2 / v.b), 2 / (v.h * v.b)),
+    }
+
+
+@forall(
+    id="gd.large-ratio-convergent-eta-bounded-by-1-over-hb",
+    worksheet=WS003,
+    location="2.4",
+    quote=r"\because \frac{1}{hb} \to 0",
+    statement=(
+        "Every learning rate with which gradient descent converges is below $\\frac{1}{hb}$, and "
+        "$\\frac{1}{hb} \\to 0$, so $\\eta \\to 0$."
+    ),
+    formalisation="for all b > 0, h >= 1 (a = h b) and eta: GD converges => 0 < eta < 1/(h b) (the bound this line sends to 0).",
+    fact="gd-quadratic-convergence-condition",
+    expected="refuted",
+    **LARGE_RATIO_RATES,
+    erratum=Erratum(
+        "The bound on a convergent $\\eta$ is $\\frac{2}{hb}$, not $\\frac{1}{hb}$ (2.3's corrected condition carried "
+        "forward); it too tends to 0, so $\\eta \\to 0$ still follows.",
+        corrected_by="gd.large-ratio-convergent-learning-rate-tends-to-zero",
+        replacement=r"\because \frac{2}{hb} \to 0",
+        contestable=(
+            "the other reading: the line states only the limit $\\frac{1}{hb} \\to 0$, which is true; it is wrong only "
+            "as the bound on $\\eta$ it carries from the refuted condition"
+        ),
+    ),
+)
+def convergent_eta_below_1_over_hb(v: Any, ops: Any) -> Relation:
+    return _convergent_eta_below(v, ops, 1 / (v.h * v.b))
+
+
+@forall(
+    id="gd.large-ratio-convergent-learning-rate-tends-to-zero",
+    worksheet=WS003,
+    location="2.4",
+    quote=r"\because \frac{1}{hb} \to 0, \therefore \eta \to 0",
+    statement="As $h = a/b \\to \\infty$, every learning rate with which gradient descent converges, $\\eta < \\frac{2}{hb}$, tends to 0.",
+    formalisation=(
+        "for all b > 0 and eps > 0 there is H (here H = 2/(b eps)) such that for all h >= H every convergent "
+        "eta, 0 < eta < 2/(h b), has eta < eps; checked at h = k H, k >= 1, eta = frac 2/(h b)."
+    ),
+    expected="holds",
+    **LARGE_RATIO,
+    mutant=Mutant("a threshold H = 2/eps that ignores b", threshold_uses_b=False),
+)
+def convergent_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> Relation:
+    H = 2 / (v.b * v.eps) if threshold_uses_b else 2 / v.eps
+    h = v.k * H
+    eta = v.frac * 2 / (h * v.b)
+    return is_true(lt(eta, v.eps), show={"h": h, "eta": eta})
