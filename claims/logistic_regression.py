@@ -18,6 +18,7 @@ from claims.engine import (
     Step,
     at_most,
     derivation,
+    derivative,
     equal,
     forall,
     gt,
@@ -230,6 +231,65 @@ derivation(
     steps=[Step(latex, at_both(line), rel) for latex, line, rel in W_HAT_LINES],
     mutant=Mutant("last line with the log term's sign flipped, as J is printed", step=9, value=at_both(printed_j)),
 )
+
+
+def _line_one_minus_q_unsimplified(w: Any, v: Any, ops: Any) -> Any:
+    """A wrong common denominator, the negative control: $1 - \\frac{1}{1+e_i}$ written as $\\frac{1}{1+e_i}$."""
+    e = ops.exp(-_u(w, v, ops))
+    rest = 1 / (1 + e)
+    return -ops.sum(v.y * ops.log((1 / (1 + e)) / rest) + ops.log(rest))
+
+
+def _line_logs_taken_sign_slip(w: Any, v: Any, ops: Any) -> Any:
+    """A sign slip, the negative control: $-\\sum_i y_i w^\\top x_i + w^\\top x_i - \\log(1+e_i)$."""
+    u = _u(w, v, ops)
+    return -ops.sum(v.y * u + u - ops.log(1 + ops.exp(-u)))
+
+
+# The four displays of the w-hat chain, each also checked as its own chain (the main chain above spans
+# them all and quotes the first): the same lines, instances and relations.
+W_HAT_DISPLAYS = [
+    (
+        "plugged-in",
+        r"\log\left(1 - \frac{1}{1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\}}\right)",
+        "the second display: the log-odds line, then $q_i = 1/(1+\\exp\\{-w^\\top x_i\\})$ plugged in, then "
+        "$1 - q_i$ over the common denominator",
+        W_HAT_LINES[4:7],
+        Mutant("1 - q_i written as 1/(1 + e_i)", step=2, value=at_both(_line_one_minus_q_unsimplified)),
+    ),
+    (
+        "fractions-simplified",
+        r"\log \left( \frac{1}{\exp\{-\mathbf{w}^\top \mathbf{x}_i\}} \right)",
+        "the third display, continuing the second: the fractions simplified, then the logarithms taken",
+        W_HAT_LINES[6:9],
+        Mutant("a sign slip: + w^T x_i for the log of e_i/(1 + e_i)", step=2, value=at_both(_line_logs_taken_sign_slip)),
+    ),
+    (
+        "sign-brought-in",
+        r"\sum_{i=1}^n (1 - y_i) \mathbf{w}^\top \mathbf{x}_i + \log(1 + \exp\{-\mathbf{w}^\top \mathbf{x}_i\})",
+        "the fourth display: the negative sign brought into the sum",
+        W_HAT_LINES[8:10],
+        Mutant("the log term's sign flipped, as J is printed", step=1, value=at_both(printed_j)),
+    ),
+]
+for _name, _quote, _which, _lines, _mutant in W_HAT_DISPLAYS:
+    derivation(
+        id=f"logistic.w-hat-chain-{_name}",
+        worksheet=WS004,
+        location="1, derivation of w-hat",
+        quote=_quote,
+        statement=f"In the chain for $\\hat w$, {_which}: each line has the same minimisers as the one before.",
+        formalisation=(
+            "The lines of logistic.w-hat-argmin-chain that this display prints, with the same reading (sums over i cover "
+            "every i-indexed term; a leading minus negates the whole sum) and the same instances: each '=' joins literally "
+            "equal objectives, checked as equal values at wa and wb."
+        ),
+        expected="holds",
+        cases=CASES,
+        instances=literal_data,
+        steps=[Step(latex, at_both(line), rel) for latex, line, rel in _lines],
+        mutant=_mutant,
+    )
 
 
 @forall(
@@ -485,6 +545,11 @@ not_checkable(
 Z_BOUND = 20000.0
 
 
+def _sigmoid_by_definition(z: Any, ops: Any) -> Any:
+    """$s(\\zeta) = 1/(1 + e^{-\\zeta})$ as the worksheet defines it (exp and a quotient: no sigmoid primitive)."""
+    return 1 / (1 + ops.exp(-z))
+
+
 @forall(
     id="logistic.sigmoid-derivative-is-s-times-one-minus-s",
     worksheet=WS004,
@@ -492,8 +557,11 @@ Z_BOUND = 20000.0
     quote=r"Note that $s'(\zeta) = s(\zeta)(1 - s(\zeta))$",
     statement="$s'(\\zeta) = s(\\zeta)(1 - s(\\zeta))$.",
     formalisation=(
-        "for all z: s(z)(1 - s(z)) == d/dz s(z), taken as the model's Hessian of J for one example x = 1, y = 0 "
-        "(J = log(1 + e^z), whose second derivative is s'(z); the Hessian is checked against mpmath in tests). "
+        "for all z: s(z)(1 - s(z)) == d/dz s(z), the derivative taken three independent ways: (i) forward-mode "
+        "differentiation (claims.engine.derivative: exp and quotient rules, no sigmoid primitive) of the definition "
+        "s(z) = 1/(1 + e^-z); (ii) the closed form e^-z/(1 + e^-z)^2, that definition differentiated by hand with the "
+        "chain rule; (iii) the model's Hessian of J for one example x = 1, y = 0 (J = log(1 + e^z), whose second "
+        "derivative is s'(z); the Hessian is checked against mpmath in tests). "
         "z drawn with edges in |z| <= 20,000: beyond, s(z)(1 - s(z)) cancels to e^-|z| and deciding it needs more "
         "than the twin's 32,768 bits (9,864 digits)."
     ),
@@ -502,10 +570,16 @@ Z_BOUND = 20000.0
     instances=lambda case, rng, n: {"z": reals(rng, n, scale=2.0**case.log2_scale, low=-Z_BOUND, high=Z_BOUND)},
     mutant=Mutant("sign slip: s(z)(1 + s(z))", sign=-1),
 )
-def sigmoid_derivative(v: Any, ops: Any, sign: int = 1) -> Any:
+def sigmoid_derivative(v: Any, ops: Any, sign: int = 1) -> dict[str, Any]:
     s = ops.sigmoid(v.z)
+    stated = s * (1 - sign * s)
+    e = ops.exp(-v.z)
     w, X, y = _col(v.z), np.ones((1, 1), dtype=int), np.zeros(1, dtype=int)
-    return equal(s * (1 - sign * s), logistic.hessian(w, X, y, ops)[..., 0, 0])
+    return {
+        "= d/dz 1/(1 + e^-z) (forward mode)": equal(stated, derivative(_sigmoid_by_definition, v.z, ops)),
+        "= e^-z/(1 + e^-z)^2 (chain rule by hand)": equal(stated, e / ((1 + e) * (1 + e))),
+        "= J''(z) for one example (model Hessian)": equal(stated, logistic.hessian(w, X, y, ops)[..., 0, 0]),
+    }
 
 
 def grad_printed_j(v: Any, ops: Any) -> Any:
