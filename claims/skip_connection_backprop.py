@@ -619,3 +619,78 @@ def x_bar_result(v: Any, ops: Any, transpose: bool = False) -> Any:
     W1 = ops.T(v.W1) if transpose else v.W1
     bar = _bar(v, ops)
     return agree(plus(mT_v(W1, bar.z_bar, ops, "W1^T z_bar"), bar.y_bar, "W1^T z_bar + y_bar"), bar.x_bar, ops)
+
+
+@forall(
+    **_problem4(
+        id="skip-backprop.z-bar-boxed-line-sigma-prime-of-z-bar",
+        location="Problem 4(2) ②",
+        quote=r"\bar{h} \circ \sigma'(\bar{z})",
+        statement=(
+            "$\\bar z = \\bar h\\circ\\sigma'(\\bar z)$, the boxed line ② as printed: $\\sigma'$ evaluated at "
+            "$\\bar z = \\partial\\mathcal L/\\partial z$."
+        ),
+        formalisation=(
+            "For all N, K in 1..4 and all parameters, r, s, x: h_bar * sigma'(z_bar), with z_bar = dL/dz (the model's "
+            "adjoint), equals dL/dz (K entries)."
+        ),
+        expected="refuted",
+        erratum=Erratum(
+            "The slope is taken at the pre-activation $z$, not at the adjoint $\\bar z = \\partial\\mathcal L/"
+            "\\partial z$: $\\bar z = \\bar h\\circ\\sigma'(z)$.",
+            corrected_by="skip-backprop.z-bar-is-h-bar-times-sigma-prime-z",
+            replacement=r"\bar{h} \circ \sigma'(\underline{z})",
+            contestable=(
+                "the other reading: the bar on $z$ is the solution's vector mark (as in $\\partial R/\\partial \\bar{h}$ "
+                "in line ④), so $\\sigma'(\\bar z)$ means $\\sigma'(z)$ and the line is right "
+                "(skip-backprop.z-bar-is-h-bar-times-sigma-prime-z)"
+            ),
+        ),
+    )
+)
+def z_bar_sigma_prime_of_adjoint(v: Any, ops: Any) -> Any:
+    z_bar = _bar(v, ops).z_bar
+    return agree(_h_bar(v, ops) * ops.sigmoid_prime(z_bar), z_bar, ops)
+
+
+# ---------------------------------------------------------------- Problem 4: the network and the loss
+
+not_checkable(
+    id="skip-backprop.network-definition",
+    worksheet=WS002,
+    location="Problem 4",
+    quote=r"\underline{y} &= \underline{x} + \mathbf{W}^{(2)} \underline{h} + \mathbf{b}^{(2)}",
+    statement="$z = W^{(1)}x + b^{(1)}$, $h = \\sigma(z)$, $y = x + W^{(2)}h + b^{(2)}$: the network's forward pass.",
+    reason=(
+        "Definitions: they introduce z, h and y and assert nothing. models.skip_connection implements them, and every "
+        "claim of 4(2) is checked against that model."
+    ),
+)
+
+
+@forall(
+    **_problem4(
+        id="skip-backprop.loss-terms-s-and-r",
+        location="Problem 4",
+        quote=r"\mathcal{S} &= \frac{1}{2} \|\underline{y} - \underline{s}\|_2^2 = \frac{1}{2} (\underline{y} - \underline{s})^\top (\underline{y} - \underline{s})",
+        statement=(
+            "$\\mathcal L = \\mathcal S + \\mathcal R$ with $\\mathcal S = \\frac12\\|y - s\\|_2^2 = \\frac12 (y - s)^\\top "
+            "(y - s)$ and $\\mathcal R = r^\\top h$."
+        ),
+        formalisation=(
+            "For all N, K in 1..4 and all parameters, r, s, x: 1/2 (sqrt(sum (y - s)^2))^2 == 1/2 (y - s)^T (y - s) == "
+            "the model's S, r^T h == its R, and S + R == its L."
+        ),
+        expected="holds",
+        mutant=Mutant("the factor 1/2 dropped from the inner product", half=1.0),
+    )
+)
+def loss_terms(v: Any, ops: Any, half: float = 0.5) -> Any:
+    f = _fwd(v, ops)
+    d = f.y - v.s
+    return {
+        "1/2 ||y - s||^2 = 1/2 (y - s)^T (y - s)": equal(0.5 * ops.sqrt(ops.sum(d * d)) ** 2, half * ops.sum(d * d)),
+        "S = 1/2 (y - s)^T (y - s)": equal(f.S, half * ops.sum(d * d)),
+        "R = r^T h": equal(f.R, ops.sum(v.r * f.h)),
+        "L = S + R": equal(f.L, f.S + f.R),
+    }
