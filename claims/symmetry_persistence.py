@@ -14,6 +14,7 @@ from claims._initialization_common import (
     LONG_STEPS,
     STEPS,
     WIDE,
+    _data,
     _delta,
     _net,
     act,
@@ -42,6 +43,7 @@ from claims.engine import (
     exists,
     forall,
 )
+from claims.strategies import normal
 from claims.worksheets import WS000, WS001, WS004
 from models import fcnet
 
@@ -396,6 +398,91 @@ for _ws, _loc in ((WS001, "2(e)"), (WS004, "2(f)")):
         ],
         mutant=Mutant("the output weights w_j^(2) left out of the sum", step=2, value=lambda v, ops: _pattern_delta1(v, ops, "no-w2")),
     )
+
+
+# ---- the hypotheses as printed: "w_ij^(1) = w_i^(1) for all i", "w_ij^(2) = w_j^(2) for all j"
+
+
+def _printed_quantifier(layer: int) -> dict[str, Any]:
+    """Fields of the as-printed claims: the quantifier runs over the index the weight keeps, the other index is free."""
+    kept, free = ("i", "j") if layer == 1 else ("j", "i")
+    weight = f"$w_{{ij}}^{{({layer})}} = w_{kept}^{{({layer})}}$"
+    return dict(
+        quote=f"Let {weight} for all ${kept}$ .",
+        expected="refuted",
+        erratum=Erratum(
+            f"As printed, {weight} 'for all ${kept}$' only names the weights of one ${free}$: it holds for every weight "
+            f"matrix (take $w_{kept}^{{({layer})}} := w_{{ij}}^{{({layer})}}$ at that ${free}$), so the conclusion that follows "
+            + ("($x_j^{(1)}$ does not depend on $j$) fails for general layer-1 weights. " if layer == 1 else
+               "($\\delta_i^{(1)}$ does not depend on $i$) fails for general layer-2 weights. ")
+            + f"The argument needs the weight to be the same for all ${free}$.",
+            corrected_by=f"init.ws{{ws}}.pattern-hidden-{'activations' if layer == 1 else 'deltas'}-equal",
+            replacement=f"Let {weight} for all ${free}$ .",
+            contestable=(
+                f"the other reading: 'for all ${kept}$' abbreviates 'for all ${kept}$ and ${free}$' (the subscript says the "
+                f"value depends on ${kept}$ alone), which is the hypothesis the argument uses; read so, it holds "
+                f"(init.ws{{ws}}.pattern-hidden-{'activations' if layer == 1 else 'deltas'}-equal)"
+            ),
+        ),
+    )
+
+
+def half_pattern_init(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Layer 1 with the symmetric pattern (w_ij^(1) = a_i for all j), layer 2 arbitrary (W, d2 x d1), with data."""
+    return {"a": normal(rng, n, case.d0), "W": normal(rng, n, case.d2, case.d1), **_data(case, rng, n)}
+
+
+def _printed(ws: str, layer: int) -> dict[str, Any]:
+    fields = _printed_quantifier(layer)
+    e = fields["erratum"]
+    fields["erratum"] = Erratum(e.explanation, e.corrected_by.format(ws=ws), e.replacement, e.contestable.format(ws=ws))
+    return fields
+
+
+PRINTED_LAYER1 = dict(
+    statement=(
+        r"If $w_{ij}^{(1)} = w_i^{(1)}$ for all $i$ (as printed: the quantifier over $i$, with $j$ free), then "
+        r"$x_j^{(1)} = g(\sum_i w_i^{(1)} x_i^{(0)})$, which does not depend on $j$."
+    ),
+    formalisation=(
+        "for all weights V = W^(1) (any matrix satisfies the printed hypothesis at j = 1 with w_i^(1) := w_i1^(1)), "
+        "inputs and activations: x_j^(1) == g(sum_i w_i^(1) x_i^(0)) for every hidden unit j."
+    ),
+    cases=CASES,
+    instances=general_init,
+)
+PRINTED_LAYER2 = dict(
+    statement=(
+        r"If moreover $w_{ij}^{(2)} = w_j^{(2)}$ for all $j$ (as printed: the quantifier over $j$, with $i$ free), then "
+        r"$\delta_i^{(1)} = \sum_j \delta_j^{(2)} w_j^{(2)} g'(\sum_k w_k^{(1)} x_k^{(0)})$, which does not depend on $i$."
+    ),
+    formalisation=(
+        "for all layer-1 weights with the pattern w_ij^(1) = a_i (for all j), all layer-2 weights W^(2) (any matrix "
+        "satisfies the printed hypothesis at i = 1 with w_j^(2) := w_1j^(2)), inputs, targets, activations and losses: "
+        "dl/dS_i^(1) == sum_j delta_j^(2) w_j^(2) g'(sum_k a_k x_k^(0)) for every hidden unit i."
+    ),
+    cases=CASES,
+    instances=half_pattern_init,
+)
+
+
+@forall(id="init.ws004.pattern-hypothesis-layer1-as-printed", worksheet=WS004, location="2(f)", **PRINTED_LAYER1, **_printed("004", 1))
+@forall(id="init.ws001.pattern-hypothesis-layer1-as-printed", worksheet=WS001, location="2(e)", **PRINTED_LAYER1, **_printed("001", 1))
+def printed_layer1_hypothesis(v: Any, ops: Any) -> Any:
+    x1 = fcnet.forward(general_net(v), v.x, ops).X[1]
+    w_i = v.V[..., 0, :]  # w_i^(1) := w_i1^(1): the printed hypothesis at j = 1
+    return equal(x1, col(act(v, 1, ops)[0](ops.sum(w_i * v.x))))
+
+
+@forall(id="init.ws004.pattern-hypothesis-layer2-as-printed", worksheet=WS004, location="2(f)", **PRINTED_LAYER2, **_printed("004", 2))
+@forall(id="init.ws001.pattern-hypothesis-layer2-as-printed", worksheet=WS001, location="2(e)", **PRINTED_LAYER2, **_printed("001", 2))
+def printed_layer2_hypothesis(v: Any, ops: Any) -> Any:
+    a = np.asarray(v.a)
+    net = _net(v, a[..., None, :] * np.ones((v.d1, 1), int), v.W)
+    grads = fcnet.backward(net, v.x, v.y, ops)
+    w_j = v.W[..., :, 0]  # w_j^(2) := w_1j^(2): the printed hypothesis at i = 1
+    stated = ops.sum(grads.delta[2] * w_j) * act(v, 1, ops)[1](ops.sum(a * v.x))
+    return equal(grads.delta[1], col(stated))
 
 
 @forall(
