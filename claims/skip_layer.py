@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from claims.engine import Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable, st
+import numpy as np
+
+from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, lt, not_checkable, st
 from claims.strategies import SCALES, SMOOTH_ACTIVATIONS, grid, normal, widths
 from claims.worksheets import WS000
-from models import skip_layer
+from models import F64, fcnet, skip_layer
 from models.fcnet import activation
 
 # ---------------------------------------------------------------- forward-mode differentiation
@@ -124,10 +126,50 @@ not_checkable(
     quote="How could we modify a neural network to perform regression instead of classification?",
     statement="For regression instead of classification, make the output function of the last layer linear.",
     reason=(
-        "A design recommendation: the worksheet states no property of the modified network (no range, "
-        "loss or target class) that could be checked."
+        "The question and the choice of a loss are design matters; the checkable content of the answer (a linear "
+        "output reaches every real target, a sigmoid output never leaves (0, 1)) is "
+        "skip-layer.linear-output-reaches-every-real-target."
     ),
 )
+
+
+def regression_nets(case: Any, rng: Any, n: int) -> dict[str, Any]:
+    """Hidden weights V (d1 x d0), an input x and a real target t in R^{d2} (scale 10: mostly outside (0, 1))."""
+    return {"V": normal(rng, n, case.d1, case.d0), "x": normal(rng, n, case.d0), "t": normal(rng, n, case.d2, scale=10.0)}
+
+
+@forall(
+    id="skip-layer.linear-output-reaches-every-real-target",
+    worksheet=WS000,
+    location="2(a)",
+    quote="Change the output function of the final layer to be a linear function",
+    statement=(
+        "For regression, change the final layer's output function to a linear one: a linear output can produce every "
+        "real target, while the usual non-linear (sigmoid) output cannot leave $(0, 1)$."
+    ),
+    formalisation=(
+        "for all widths d0, d1, d2 in 1..3, hidden weights V, inputs x and real targets t in R^{d2}: with sigmoid hidden "
+        "units h = s(Vx) (never 0), the output weights W = t h^T / ||h||^2 make the net with a linear (identity) output "
+        "return exactly t; the same net with a sigmoid output returns values strictly inside (0, 1), so it misses every "
+        "target outside (0, 1)."
+    ),
+    expected="holds",
+    cases=grid(d0=range(1, 4), d1=range(1, 4), d2=range(1, 4)),
+    instances=regression_nets,
+    mutant=Mutant("the sigmoid output said to reach the target as well", reaching="sigmoid"),
+)
+def linear_output_reaches_targets(v: Any, ops: Any, reaching: str = "identity") -> dict[str, Any]:
+    h = ops.sigmoid(ops.matvec(v.V, v.x))
+    W = ops.outer(v.t, h) / np.asarray(ops.sum(h * h))[..., None, None]
+
+    def output(head: str) -> Any:
+        return fcnet.forward(fcnet.Net((v.V, W), hidden="sigmoid", output=head, loss="half_sq"), v.x, ops).X[2]
+
+    z = output("sigmoid")
+    return {
+        f"{reaching} output = t": equal(output(reaching), v.t),
+        "sigmoid output in (0, 1)": is_true(lt(0, z) & lt(z, 1), show={"sigmoid output": z, "t": v.t}),
+    }
 
 not_checkable(
     id="skip-layer.more-weights-may-overfit",
@@ -150,11 +192,80 @@ not_checkable(
         "In deep networks a skip layer gives the output direct access to low-level as well as high-level "
         "features, which can be a better modelling choice."
     ),
-    reason="A modelling judgement about learned concepts; nothing quantitative is asserted.",
+    reason=(
+        "'A better modeling choice' is a judgement about learned concepts; the precise content of 'direct access to "
+        "both' is skip-layer.output-sees-input-and-last-hidden-layer."
+    ),
 )
 
 
+def deep_skip_nets(case: Any, rng: Any, n: int) -> dict[str, Any]:
+    """Layer weights W1..WL, skip weights (d_L x d_0) and an input for the widths of the case."""
+    d = case.widths
+    out = {f"W{k}": normal(rng, n, d[k], d[k - 1]) for k in range(1, len(d))}
+    return {**out, "W_skip": normal(rng, n, d[-1], d[0]), "x": normal(rng, n, d[0])}
+
+
+@forall(
+    id="skip-layer.output-sees-input-and-last-hidden-layer",
+    worksheet=WS000,
+    location="2(c)",
+    quote=(
+        "The presence of skip layers ensures that output gets direct access to both low-level concepts (initial layers) "
+        "and high level concepts (later layers)."
+    ),
+    statement=(
+        "With a skip layer the output gets direct access to both the input (low level) and the last hidden layer "
+        "(high level): its pre-activation is $W^{(L)} x^{(L-1)} + W_{skip} x^{(0)}$, with $x^{(L-1)}$ the same "
+        "features as in the network without the skip."
+    ),
+    formalisation=(
+        "for all widths (d_0, ..., d_L) with L in 2..4 and d_i in 1..4, weights, skip weights, inputs and g in "
+        "{sigmoid, tanh}: the skip net's hidden values x^(l), l < L, equal those of the plain net (models/fcnet, the "
+        "same layers, no skip), and its output pre-activation equals W^(L) x^(L-1) + W_skip x^(0) with the plain net's "
+        "x^(L-1): the input enters the output layer in one linear step, whatever the hidden layers compute."
+    ),
+    expected="holds",
+    cases=st.fixed_dictionaries(
+        {"widths": widths(min_layers=3, max_layers=5, max_width=4), "g": st.sampled_from(SMOOTH_ACTIVATIONS)}
+    ),
+    instances=deep_skip_nets,
+    mutant=Mutant("no direct access: the output pre-activation said to be W^(L) x^(L-1) alone", direct=False),
+)
+def output_sees_input_and_last_hidden(v: Any, ops: Any, direct: bool = True) -> dict[str, Any]:
+    Ws = tuple(v[f"W{k}"] for k in range(1, len(v.widths)))
+    skip = skip_layer.forward(skip_layer.SkipNet(Ws, v.W_skip, hidden=v.g, output=v.g), v.x, ops)
+    plain = fcnet.forward(fcnet.Net(Ws, hidden=v.g, output=v.g, loss="half_sq"), v.x, ops)
+    L = len(Ws)
+    stated = ops.matvec(Ws[-1], plain.X[L - 1]) + (ops.matvec(v.W_skip, v.x) if direct else 0)
+    out = {f"x^({k}) as without the skip": equal(skip.X[k], plain.X[k]) for k in range(1, L)}
+    out["output pre-activation = W^(L) x^(L-1) + W_skip x^(0)"] = equal(skip.S[L], stated)
+    return out
+
+
 # ---------------------------------------------------------------- 2(b): the weight count
+
+
+def weights_the_output_reads(widths: tuple[int, ...]) -> int:
+    """The number of weight entries the output depends on: the non-zero columns of its Jacobian in the weights.
+
+    Counted without the formula or the matrix shapes' product: with identity activations, every weight 1 and the
+    input all ones, every path from input to output carries a positive product, so raising one entry by 1 raises
+    some output exactly when the forward pass reads that entry (small integers: exact in float64). All entries are
+    bumped at once, one copy of the net per entry along a batch axis.
+    """
+    net = skip_layer.make_skip_net(widths, hidden="identity", output="identity")
+    mats = [np.ones(W.shape) for W in (*net.Ws, net.W_skip)]
+    sizes = [M.size for M in mats]
+    bumped = []
+    for k, M in enumerate(mats):
+        copies = np.broadcast_to(M, (sum(sizes), *M.shape)).copy()
+        first = sum(sizes[:k])
+        copies.reshape(len(copies), -1)[first + np.arange(M.size), np.arange(M.size)] += 1
+        bumped.append(copies)
+    base = skip_layer.forward(skip_layer.SkipNet(tuple(mats[:-1]), mats[-1], "identity", "identity"), np.ones(widths[0]), F64)
+    moved = skip_layer.forward(skip_layer.SkipNet(tuple(bumped[:-1]), bumped[-1], "identity", "identity"), np.ones(widths[0]), F64)
+    return int(np.sum(np.any(moved.X[-1] != base.X[-1], axis=-1)))
 
 
 @forall(
@@ -168,8 +279,10 @@ not_checkable(
     ),
     formalisation=(
         "For all widths (d_0, ..., d_L) with L >= 2 (at least one hidden layer) and 1 <= d_i <= 6: the "
-        "number of weight entries of make_skip_net(widths) (layer matrices d_{i+1} x d_i plus the skip "
-        "matrix d_L x d_0) equals the formula, exactly. L = 1 is outside the domain: there the 'skip' "
+        "number of weights the output depends on (non-zero columns of its Jacobian in every weight entry, found by "
+        "raising each entry by 1 in a linear net with positive weights: see weights_the_output_reads) equals the "
+        "formula, exactly; so does the number of weight entries of make_skip_net(widths) (layer matrices "
+        "d_{i+1} x d_i plus the skip matrix d_L x d_0). L = 1 is outside the domain: there the 'skip' "
         "matrix joins the same two layers as the only ordinary layer, the formula counts 2 d_0 d_1 for "
         "one effective map (W + W_skip) x, and the worksheet's network has a hidden layer."
     ),
@@ -177,13 +290,98 @@ not_checkable(
     cases=st.fixed_dictionaries({"widths": widths(min_layers=3, max_layers=6, max_width=6)}),
     mutant=Mutant("skip weights counted as d_0 d_{L-1} (input wired to the last hidden layer)", skip_to=-2),
 )
-def weight_count(v: Any, ops: Any, skip_to: int = -1) -> Any:
+def weight_count(v: Any, ops: Any, skip_to: int = -1) -> dict[str, Any]:
     d = v.widths
     stated = sum(d[i] * d[i + 1] for i in range(len(d) - 1)) + d[0] * d[skip_to]
     net = skip_layer.make_skip_net(d)
     held = skip_layer.count_weights(net)
+    read = weights_the_output_reads(d)
     shapes = [list(W.shape) for W in (*net.Ws, net.W_skip)]
-    return is_true(exact(held == stated), show={"count_weights": held, "formula": stated, "matrix_shapes": shapes})
+    return {
+        "formula = weights the output depends on": is_true(exact(read == stated), show={"weights read": read, "formula": stated}),
+        "formula = entries held": is_true(exact(held == stated), show={"count_weights": held, "formula": stated, "matrix_shapes": shapes}),
+    }
+
+
+# ---------------------------------------------------------------- 2(d): the partials that make up the gradient
+
+
+def directions(case: Any, rng: Any, n: int) -> dict[str, Any]:
+    """The net of 2(d) and a direction u = (u_xh, u_hy, u_xy) in weight space."""
+    return {**scalar_nets(case, rng, n), **{f"u_{k[2:]}": normal(rng, n) for k in WEIGHTS}}
+
+
+def listed_partials(v: Any, ops: Any, listed: tuple[str, ...]) -> dict[str, Any]:
+    """The list must name the weights of w = [w_xh, w_hy, w_xy], and u . (the listed partials) must be dy/dt along u.
+
+    A name that is no weight of the net (w_h) has the partial 0: y does not depend on it.
+    """
+    partials = [d_model(v, ops, "y", name) if name in WEIGHTS else ops.zero(v.x) for name in listed]
+    u = [v[f"u_{k[2:]}"] for k in WEIGHTS]
+
+    def along(t: Any) -> Any:
+        moved = [v[k] + t * u_k for k, u_k in zip(WEIGHTS, u)]
+        return skip_layer.scalar_forward(*moved, v.x, v.g, DualOps(ops)).y
+
+    listed_dot_u = sum(p * u_k for p, u_k in zip(partials, u))
+    return {
+        "the listed partials are those of w = [w_xh, w_hy, w_xy]": is_true(
+            exact(tuple(listed) == WEIGHTS), show={"listed": list(listed), "weights of w": list(WEIGHTS)}
+        ),
+        "u . (listed partials) = derivative of y along u": equal(listed_dot_u, derivative(along, v.x * 0, ops)),
+    }
+
+
+PARTIALS_FORMALISATION = (
+    "For all w_xh, w_hy, w_xy, x, g in {sigmoid, tanh} and directions u in weight space: the partials listed name "
+    "the weights of w = [w_xh, w_hy, w_xy]^T in order, and sum_k u_k (listed partial k) equals the forward-mode "
+    "derivative of y along u (all three weights moving at once), so the list is the whole gradient. A listed variable "
+    "that is no weight of the net has the partial 0 (y does not depend on it)."
+)
+
+
+@forall(
+    id="skip-layer.gradient-lists-dy-dw-h",
+    worksheet=WS000,
+    location="2(d)",
+    quote=r"$\frac{\partial y}{\partial w_h}$",
+    statement=(
+        "To calculate $\\nabla_w y$ we need the partial derivatives $\\partial y/\\partial w_h$, "
+        "$\\partial y/\\partial w_{hy}$, $\\partial y/\\partial w_{xy}$."
+    ),
+    formalisation=PARTIALS_FORMALISATION,
+    expected="refuted",
+    cases=SCALAR_CASES,
+    instances=directions,
+    erratum=Erratum(
+        "The network has no weight $w_h$: $w = [w_{xh}, w_{hy}, w_{xy}]^T$, and $y$ does not depend on any $w_h$, so the "
+        "listed partials miss $\\partial y/\\partial w_{xh} = w_{hy}g'(s_y)g'(s_h)x$ (a typo for $w_{xh}$, the weight "
+        "the worksheet differentiates three lines below).",
+        corrected_by="skip-layer.gradient-lists-dy-dw-xh",
+        replacement=r"$\frac{\partial y}{\partial w_{xh}}$",
+    ),
+)
+def gradient_lists_dy_dw_h(v: Any, ops: Any) -> dict[str, Any]:
+    return listed_partials(v, ops, ("w_h", "w_hy", "w_xy"))
+
+
+@forall(
+    id="skip-layer.gradient-lists-dy-dw-xh",
+    worksheet=WS000,
+    location="2(d)",
+    quote="To calculate ∇y we need all the partial derivatives",
+    statement=(
+        "(correction) $\\nabla_w y = [\\partial y/\\partial w_{xh}, \\partial y/\\partial w_{hy}, "
+        "\\partial y/\\partial w_{xy}]^T$: these three partials make up the whole gradient."
+    ),
+    formalisation=PARTIALS_FORMALISATION,
+    expected="holds",
+    cases=SCALAR_CASES,
+    instances=directions,
+    mutant=Mutant("the partials listed out of order: w_hy, w_xh, w_xy", listed=("w_hy", "w_xh", "w_xy")),
+)
+def gradient_lists_dy_dw_xh(v: Any, ops: Any, listed: tuple[str, ...] = WEIGHTS) -> dict[str, Any]:
+    return listed_partials(v, ops, listed)
 
 
 # ---------------------------------------------------------------- 2(d): the forward expansion
