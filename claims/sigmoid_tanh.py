@@ -452,3 +452,149 @@ not_checkable(
     statement="8 points for the sigmoid-tanh relation and 3 for each of the four mapped parameters.",
     reason="A grading rubric, not a mathematical statement.",
 )
+
+
+# ---------------------------------------------------------------- the combined network function
+
+HIDDEN = grid(D=range(1, 4), M=range(1, 4), K=range(1, 4), g=("sigmoid", "tanh"))
+
+
+def _g(name: str, ops: Any) -> Callable[[Any], Any]:
+    return ops.sigmoid if name == "sigmoid" else ops.tanh
+
+
+@forall(
+    id="sigmoid-tanh.combined-network-function",
+    worksheet=WS002,
+    location="Problem 2",
+    quote=r"y_k(x; w) = \sigma \left(\sum_{j=1}^M w_{kj}^{(2)} g \left(\sum_{i=1}^D w_{ji}^{(1)} x_i + w_{j0}^{(1)} \right) + w_{k0}^{(2)} \right)",
+    statement=(
+        "Combining the stages $z_j$, $h_j = g(z_j)$, $a_k$ and $y_k = \\sigma(a_k)$ gives $y_k(x; w) = \\sigma\\big("
+        "\\sum_{j=1}^M w_{kj}^{(2)} g(\\sum_{i=1}^D w_{ji}^{(1)} x_i + w_{j0}^{(1)}) + w_{k0}^{(2)}\\big)$."
+    ),
+    formalisation=(
+        "for D, M, K in 1..3, g in {sigmoid, tanh}, all parameters and inputs x: the formula, summed term by term "
+        "over i and j, equals every output of the staged network (models.fcnet forward, hidden g, sigmoid output)."
+    ),
+    expected="holds",
+    cases=HIDDEN,
+    instances=_nets,
+    mutant=Mutant("the hidden bias w_j0 left out of g's argument", hidden_bias=0.0),
+)
+def combined_formula(v: Any, ops: Any, hidden_bias: float = 1.0) -> Any:
+    g = _g(v.g, ops)
+    net = fcnet.Net((v.W1, v.W2), (v.b1, v.b2), hidden=v.g, output="sigmoid")
+    staged = fcnet.forward(net, v.x, ops).X[-1]
+    outputs = []
+    for k in range(v.K):
+        a = v.b2[..., k]
+        for j in range(v.M):
+            z = hidden_bias * v.b1[..., j]
+            for i in range(v.D):
+                z = z + v.W1[..., j, i] * v.x[..., i]
+            a = a + v.W2[..., k, j] * g(z)
+        outputs.append(ops.sigmoid(a))
+    return equal(np.stack(outputs, axis=-1), staged)
+
+
+@forall(
+    id="sigmoid-tanh.k-is-the-total-number-of-outputs",
+    worksheet=WS002,
+    location="Problem 2",
+    quote=r"and k is the total number of outputs",
+    statement="$a_k = \\sum_j w_{kj}^{(2)} h_j + w_{k0}^{(2)}$ for $k = 1, \\dots, K$, and $k$ is the total number of outputs.",
+    formalisation="for D, M, K in 1..3: every index k in 1..K equals the number of outputs of the network (K rows of W2).",
+    expected="refuted",
+    cases=NETS,
+    instances=_nets,
+    erratum=Erratum(
+        "$k$ is the index of an output and runs over $1, \\dots, K$; the total number of outputs is $K$ (they differ "
+        "for every $k < K$).",
+        corrected_by="sigmoid-tanh.capital-k-is-the-number-of-outputs",
+        replacement=r"and K is the total number of outputs",
+    ),
+)
+def lower_k_counts_outputs(v: Any, ops: Any) -> Any:
+    outputs = np.shape(sigmoid_net_output(v, ops))[-1]
+    wrong = [k for k in range(1, v.K + 1) if k != outputs]
+    return is_true(exact(not wrong), show={"outputs": outputs, "k": wrong[0] if wrong else v.K})
+
+
+@forall(
+    id="sigmoid-tanh.capital-k-is-the-number-of-outputs",
+    worksheet=WS002,
+    location="Problem 2",
+    quote=r"where $k = 1, \dots, K$, and k is the total number of outputs",
+    statement="The outputs are $y_1, \\dots, y_K$: $K$ is the total number of outputs, and $k = 1, \\dots, K$ indexes them.",
+    formalisation="for D, M, K in 1..3 and all parameters: the network (W2 of shape K x M) has exactly K outputs.",
+    expected="holds",
+    cases=NETS,
+    instances=_nets,
+    mutant=Mutant("the outputs counted as M (the hidden units)", count="M"),
+)
+def capital_k_counts_outputs(v: Any, ops: Any, count: str = "K") -> Any:
+    outputs = np.shape(sigmoid_net_output(v, ops))[-1]
+    return is_true(exact(outputs == getattr(v, count)), show={"outputs": outputs, "K": v.K, "M": v.M})
+
+
+# ---------------------------------------------------------------- the label "for tanh activation"
+
+
+def _sigma_written_with_tanh(v: Any, ops: Any, half: float = 0.5) -> Any:
+    """sigma(sum_j w_kj (1/2 tanh(z_j/2) + 1/2) + w_k0), the line under the label."""
+    return _out(v, ops, ops.matvec(v.W2, ops.tanh(_z(v, ops) * half) / 2 + 0.5), v.b2)
+
+
+@forall(
+    id="sigmoid-tanh.tanh-activation-label-g-is-tanh",
+    worksheet=WS002,
+    location="Problem 2, the two networks",
+    quote=r"For tanh activation, $g = \tanh(\cdot)$",
+    statement=(
+        "For tanh activation, $g = \\tanh(\\cdot)$: $y_k = \\sigma\\big(\\sum_j w_{kj}^{(2)}(\\frac12\\tanh(\\tilde z_j/2) "
+        "+ \\frac12) + w_{k0}^{(2)}\\big)$ (the line under the label, as labelled)."
+    ),
+    formalisation=(
+        "for D, M, K in 1..3, all parameters and inputs x: the network with g = tanh and the same parameters "
+        "(models.fcnet, hidden tanh) equals sigma(sum_j w_kj (tanh(z_j/2)/2 + 1/2) + w_k0)."
+    ),
+    expected="refuted",
+    cases=NETS,
+    instances=_nets,
+    erratum=Erratum(
+        "The line under the label is the sigmoid network ($g = \\sigma$) with $\\sigma$ written through $\\tanh$; the "
+        "network with $g = \\tanh$ and the same weights, $\\sigma(\\sum_j w_{kj}^{(2)}\\tanh(\\tilde z_j) + w_{k0}^{(2)})$, "
+        "is a different function.",
+        corrected_by="sigmoid-tanh.sigmoid-network-written-with-tanh",
+        replacement=r"For sigmoid activation written with tanh, $g = \sigma(\cdot) = \frac{1}{2}\tanh(\frac{\cdot}{2}) + \frac{1}{2}$",
+        contestable=(
+            "the other reading: the label names the network the substitution leads to (hidden units with tanh), not "
+            "the g of the line below it"
+        ),
+    ),
+)
+def tanh_label(v: Any, ops: Any) -> Any:
+    net = fcnet.Net((v.W1, v.W2), (v.b1, v.b2), hidden="tanh", output="sigmoid")
+    return equal(fcnet.forward(net, v.x, ops).X[-1], _sigma_written_with_tanh(v, ops))
+
+
+@forall(
+    id="sigmoid-tanh.sigmoid-network-written-with-tanh",
+    worksheet=WS002,
+    location="Problem 2, the two networks",
+    quote=r"\left(\frac{1}{2} \tanh \left(\frac{\tilde{z}_j}{2} \right) + \frac{1}{2} \right) + w_{ko}^{(2)} \right)",
+    statement=(
+        "For the sigmoid network ($g = \\sigma$), substituting $\\sigma(a) = \\frac12\\tanh(a/2) + \\frac12$ gives "
+        "$y_k = \\sigma\\big(\\sum_j w_{kj}^{(2)}(\\frac12\\tanh(\\tilde z_j/2) + \\frac12) + w_{k0}^{(2)}\\big)$."
+    ),
+    formalisation=(
+        "for D, M, K in 1..3, all parameters and inputs x: the sigmoid-hidden network (models.fcnet) equals "
+        "sigma(sum_j w_kj (tanh(z_j/2)/2 + 1/2) + w_k0)."
+    ),
+    expected="holds",
+    cases=NETS,
+    instances=_nets,
+    mutant=Mutant("tanh(z_j) instead of tanh(z_j/2)", half=1.0),
+)
+def sigmoid_net_with_tanh(v: Any, ops: Any, half: float = 0.5) -> Any:
+    return equal(sigmoid_net_output(v, ops), _sigma_written_with_tanh(v, ops, half))
