@@ -23,9 +23,12 @@ from typing import Any
 import pytest
 
 import claims
+from claims.engine.anchors import anchor_record
 from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
-from claims.engine.render import ReportWriteError, render, summary, write_whole
+from claims.engine.render import ReportWriteError, anchoring_line, render, summary, write_whole
 from claims.engine.run import is_positive, property_key, reproduce_command, run_claim
+from claims.engine.worksheet import ENV_VAR as WORKSHEETS_ENV
+from claims.engine.worksheet import configured_folder, survey
 
 NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
 RESULT_KEY = "claim_result"
@@ -45,6 +48,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--claims-report", default=None, metavar="DIR",
                     help="where to write the reports (default: reports/ for a full run, reports/partial/ otherwise)")
     group.addoption("--no-claims-report", action="store_true", help="write no reports")
+    group.addoption("--worksheets", default=None, metavar="DIR",
+                    help=f"the folder of worksheet files the claims quote (or ${WORKSHEETS_ENV}; default: pyproject's [tool.claims] worksheets)")
     group.addoption("--claims-hard-deadline", type=float, default=None, metavar="SECONDS",
                     help=f"kill a claim's process after SECONDS (default: the profile's time limit + {DEADLINE_GRACE_S} s)")
 
@@ -52,6 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     try:
         config._claims_profile = profile_named(config.getoption("--claims-profile"))
+        config._claims_worksheets = configured_folder(config.getoption("--worksheets"), Path(str(config.rootpath)))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     config._claims_results = {}
@@ -218,7 +224,7 @@ def check_claim(request: pytest.FixtureRequest) -> Any:
 
     def run(claim_id: str) -> dict[str, Any]:
         config = request.config
-        record = _run(claim_id, config._claims_profile)
+        record = anchor_record(_run(claim_id, config._claims_profile), claims.load().claims.get(claim_id), config._claims_worksheets)
         request.node.user_properties.append((RESULT_KEY, json.dumps(record)))
         if config.getoption("--as-stated"):
             if not is_positive(record["verdict"]):
@@ -283,7 +289,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed and match["id"] not in results:
         # No record attached: the item crashed outside the engine (setup error, worker crash).
         claim = claims.load().claims.get(match["id"])
-        results[match["id"]] = error_record(match["id"], _no_result_message(config, report), claim)
+        results[match["id"]] = anchor_record(error_record(match["id"], _no_result_message(config, report), claim), claim, config._claims_worksheets)
 
 
 def _no_result_message(config: pytest.Config, report: pytest.TestReport) -> str:
@@ -324,11 +330,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     records = _records(config)
     full = config._claims_collected >= set(all_claim_ids())
     target = config.getoption("--claims-report") or ("reports" if full else os.path.join("reports", "partial"))
-    config._claims_summary = summary(records)
     from claims.worksheets import WORKSHEETS
 
+    sheets = survey(config._claims_worksheets, list(WORKSHEETS))
+    config._claims_summary = summary(records)
+    config._claims_anchoring = anchoring_line(records, sheets)
     try:
-        write_whole(Path(str(config.rootpath)) / target, render(records, _meta(config), WORKSHEETS))
+        write_whole(Path(str(config.rootpath)) / target, render(records, _meta(config), WORKSHEETS, sheets))
     except ReportWriteError as exc:
         config._claims_outcome = f"error: {exc}"
         session.exitstatus = REPORTS_NOT_WRITTEN
@@ -369,8 +377,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.write_sep("-", "worksheet claims")
     s = getattr(config, "_claims_summary", None)
     if s:
-        counts = ", ".join(f"{s[v]} {v}" for v in ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "error") if s[v])
+        counts = ", ".join(f"{s[v]} {v}" for v in ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "stale", "error") if s[v])
         terminalreporter.write_line(f"{s['claims']} claims: {counts}; {s['errata']} pinned errata; gate {s['gate']}")
+        anchoring = config._claims_anchoring
+        terminalreporter.write_line(anchoring, yellow=anchoring.startswith("worksheet anchoring skipped"))
     terminalreporter.write_line(outcome, red=not outcome.startswith("reports written"))
 
 

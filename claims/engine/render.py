@@ -22,11 +22,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-VERDICT_ORDER = ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "error")
+from claims.engine.render_coverage import map_rows, share
+from claims.engine.render_fixes import FixRow, fix_counts, fix_rows
+from claims.engine.render_patches import Patch, build_patch, patch_name
+
+VERDICT_ORDER = ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "stale", "error")
 BADGE = {
     "holds": "holds", "proved": "**proved**", "witnessed": "witnessed", "refuted": "**REFUTED**",
-    "unwitnessed": "unwitnessed", "not-checkable": "not checkable", "error": "**ERROR**",
+    "unwitnessed": "unwitnessed", "not-checkable": "not checkable", "stale": "**STALE**", "error": "**ERROR**",
 }
+NOT_READ = {"available": False, "skipped": "worksheet anchoring skipped: the worksheets were not read", "worksheets": {}}
 
 
 def natural_key(text: str) -> list[Any]:
@@ -46,8 +51,9 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def claims_json(records: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+def claims_json(records: list[dict[str, Any]], meta: dict[str, Any], sheets: dict[str, Any] | None = None) -> str:
     """reports/claims.json per ../shared/design/report-contract.md (schema 1)."""
+    sheets = sheets or NOT_READ
     claims = [{k: v for k, v in r.items() if k != "seconds"} for r in records]
     doc = {
         "schema": 1,
@@ -55,10 +61,56 @@ def claims_json(records: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "generated_at": meta["generated_at"],
         "versions": meta["versions"],
         "summary": summary(records),
+        "worksheets": _worksheets_json(records, sheets),
         "claims": claims,
+        "text_errata": _text_errata(sheets),
         "timings": {r["id"]: r.get("seconds") for r in records},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _worksheets_json(records: list[dict[str, Any]], sheets: dict[str, Any]) -> dict[str, Any]:
+    """Whether the worksheets were read, and per worksheet its coverage and fix counts."""
+    out: dict[str, Any] = {"anchoring": "done" if sheets["available"] else "skipped", "skipped": sheets["skipped"]}
+    rows = fix_rows(records, _text_errata(sheets))
+    for ws, data in sheets["worksheets"].items():
+        mine = [r for r in records if r["worksheet"] == ws]
+        done, total = share(data["equations"], mine)
+        out[ws] = {"displayed_equations": total, "accounted_for": done, **fix_counts(rows.get(ws, []))}
+        if mine:
+            out[ws]["patch"] = patch_name(ws)
+    return out
+
+
+def _text_errata(sheets: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for data in sheets["worksheets"].values() for e in data["text_errata"]]
+
+
+def anchoring_line(records: list[dict[str, Any]], sheets: dict[str, Any]) -> str:
+    """One line for the terminal: anchoring done (with its findings) or skipped, and why."""
+    if not sheets["available"]:
+        return sheets["skipped"]
+    stale = sum(r["verdict"] == "stale" for r in records)
+    texts = len(_text_errata(sheets))
+    rows = fix_rows(records, _text_errata(sheets))
+    done = total = 0
+    for ws, data in sheets["worksheets"].items():
+        d, t = share(data["equations"], [r for r in records if r["worksheet"] == ws])
+        done, total = done + d, total + t
+    return (f"worksheets read from {sheets['folder']}: {stale} stale claim(s), {done} of {total} displayed equations "
+            f"accounted for, {sum(len(v) for v in rows.values())} fixes ({texts} text errata)")
+
+
+def _code(text: Any) -> str:
+    """Inline code that survives backticks in the text (a table cell escapes its pipes)."""
+    text = " ".join(str(text).split())
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _lines(lines: list[int] | None) -> str:
+    if not lines:
+        return "-"
+    return str(lines[0]) if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}"
 
 
 def _cell(text: Any) -> str:
@@ -84,8 +136,9 @@ def _strength(r: dict[str, Any]) -> str:
     return strength
 
 
-def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str]) -> str:
+def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str], sheets: dict[str, Any] | None = None) -> str:
     s = summary(records)
+    sheets = sheets or NOT_READ
     out = [
         "# Claim report",
         "",
@@ -106,6 +159,8 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
         "*witness* = an existential claim with a confirmed witness.",
         "",
     ]
+    out += _fix_summary(records, sheets, titles)
+    out += _anchoring_problems(records)
     out += _contradictions(records)
     by_ws = defaultdict(list)
     for r in records:
@@ -129,6 +184,40 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
             )
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _fix_summary(records: list[dict[str, Any]], sheets: dict[str, Any], titles: dict[str, str]) -> list[str]:
+    """Per worksheet: its fixes (from claims, from the lint), contestable ones, coverage, its patch."""
+    if not sheets["available"]:
+        return ["## Worksheet fixes and coverage", "", f"**{sheets['skipped'][0].upper()}{sheets['skipped'][1:]}.**", ""]
+    rows = fix_rows(records, _text_errata(sheets))
+    out = ["## Worksheet fixes and coverage", "",
+           "Each worksheet page opens with its fix list: the line, the words there, what to write instead and why.",
+           "A patch per worksheet makes every fix (`patch -p1 < PATCH` in the worksheet folder).", "",
+           "| worksheet | fixes | from claims | text damage | contestable | displayed equations accounted for | patch |",
+           "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for ws in sorted(sheets["worksheets"]):
+        mine = [r for r in records if r["worksheet"] == ws]
+        if not mine:
+            continue
+        n = fix_counts(rows.get(ws, []))
+        done, total = share(sheets["worksheets"][ws]["equations"], mine)
+        pct = f" ({100 * done // total}%)" if total else ""
+        out.append(f"| [{ws}]({_page_name(ws)}#fixes) | {n['fixes']} | {n['claim']} | {n['text']} | {n['contestable']} "
+                   f"| {done} of {total}{pct} | [{patch_name(ws)}]({patch_name(ws)}) |")
+    return out + [""]
+
+
+def _anchoring_problems(records: list[dict[str, Any]]) -> list[str]:
+    """Claims whose quote no longer occurs (stale), is missing, or occurs more than once."""
+    notes = [r for r in records if r.get("anchor") in ("stale", "no-quote", "ambiguous")]
+    if not notes:
+        return []
+    out = ["## Claims and their worksheet words", ""]
+    for r in sorted(notes, key=lambda r: (r["anchor"] != "stale", r["worksheet"], r["id"])):
+        link = f"[`{r['id']}`]({_page_name(r['worksheet'])}#{_anchor(r['id'])})"
+        out.append(f"- {r['anchor']}: {link}: {_cell(r['anchor_note'])}")
+    return out + [""]
 
 
 def _contradictions(records: list[dict[str, Any]]) -> list[str]:
@@ -160,10 +249,14 @@ def _anchor(claim_id: str) -> str:
     return re.sub(r"[^a-z0-9-]", "", claim_id.lower())
 
 
-def worksheet_page(ws: str, title: str, records: list[dict[str, Any]]) -> str:
+def worksheet_page(ws: str, title: str, records: list[dict[str, Any]], sheet: dict[str, Any] | None = None,
+                   fixes: list[FixRow] | None = None, patch: Patch | None = None) -> str:
     rows = sorted(records, key=lambda r: natural_key(r["location"]))
-    errata = [r for r in rows if r["expected"] == "refuted" or r["verdict"] in ("refuted", "error")]
+    errata = [r for r in rows if r["expected"] == "refuted" or r["verdict"] in ("refuted", "stale", "error")]
     out = [f"# {ws}: {title}", "", "[Back to the index](README.md)", ""]
+    if sheet is not None:
+        out += _fix_list(fixes or [], patch)
+        out += _worksheet_map(sheet["equations"], records)
     out += [f"## Errata ({len(errata)})", ""]
     if not errata:
         out += ["None found.", ""]
@@ -184,6 +277,7 @@ def _claim_section(r: dict[str, Any], level: str) -> list[str]:
         f'<a id="{_anchor(r["id"])}"></a>',
         f"{level} {r['location']}: `{r['id']}`",
         "",
+        *_where(r),
         f"**Statement.** {r['statement']}",
         "",
     ]
@@ -210,6 +304,66 @@ def _claim_section(r: dict[str, Any], level: str) -> list[str]:
     if r["verdict"] not in ("not-checkable",):
         out += ["Reproduce:", "", "```sh", r["reproduce"], "```", ""]
     return out
+
+
+def _where(r: dict[str, Any]) -> list[str]:
+    """The worksheet words the claim quotes, with their line (or why they are not found)."""
+    if r.get("lines"):
+        return [f"**Worksheet, line {_lines(r['lines'])}:** {_code(r['quote'])}", ""]
+    if r.get("anchor") == "stale":
+        return [f"**Worksheet:** {_code(r['quote'])} **no longer occurs** (stale); see the message below.", ""]
+    return []
+
+
+def _fix_list(rows: list[FixRow], patch: Patch | None) -> list[str]:
+    """The fixes to make in the worksheet, first thing on its page."""
+    out = ['<a id="fixes"></a>', f"## Fixes ({len(rows)})", ""]
+    if not rows:
+        return out + ["None: every claim holds as stated and the text lint is clean.", ""]
+    name = rows[0].worksheet
+    out += [f"Every fix with a replacement is made by [{patch_name(name)}]({patch_name(name)}): in the worksheet folder, "
+            f"`patch -p1 < {patch_name(name)}`.", "",
+            "| line | the worksheet says | write instead | why | found by |", "| --- | --- | --- | --- | --- |"]
+    for row in rows:
+        where = _lines(row.lines) + (f" ({row.places} places)" if row.places > 1 else "")
+        new = _code(row.replacement) if row.replacement is not None else "*(no replacement recorded: a hand edit)*"
+        out.append(f"| {where} | {_cell(_code(row.quote))} | {_cell(new)} | {_cell(_why(row))} | {_found_by(row)} |")
+    for row, why in patch.not_applied if patch else []:
+        out.append(f"\n- Line {_lines(row.lines)} is not in the patch: {why}.")
+    return out + [""]
+
+
+def _why(row: FixRow) -> str:
+    text = row.reason if row.lines else f"stale: the quote no longer occurs; {row.reason}"
+    if row.carries:
+        text += f" (carries the line {row.carries} correction forward)"
+    if row.within_claim_fix:
+        text += " (the claim fix on this line rewrites these words)"
+    if row.contestable:
+        other = re.sub(r"^(the )?other reading:\s*", "", row.contestable, flags=re.I)
+        text += f" **Contestable**; the other reading: {other}"
+    return text
+
+
+def _found_by(row: FixRow) -> str:
+    if row.kind == "text":
+        return "text lint"
+    return ", ".join(f"[`{c}`](#{_anchor(c)})" for c in row.claims)
+
+
+def _worksheet_map(equations: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[str]:
+    """Every displayed equation and claimed sentence with the verdicts of the claims quoting it."""
+    done, total = share(equations, records)
+    pct = f" ({100 * done // total}%)" if total else ""
+    rows = map_rows(equations, records)
+    unreviewed = [_lines(lines) for lines, _, rs, eq in rows if eq and not rs]
+    out = ["## Worksheet map", "", f"{done} of {total} displayed equations accounted for{pct}"
+           + (f"; unreviewed: line {', '.join(unreviewed)}." if unreviewed else "."), "",
+           "| line | worksheet text | claims |", "| --- | --- | --- |"]
+    for lines, text, rs, is_eq in rows:
+        claims = "; ".join(f"[`{r['id']}`](#{_anchor(r['id'])}) {BADGE[r['verdict']]}" for r in rs) or "**unreviewed**"
+        out.append(f"| {_lines(lines)} | {_cell(_code(text))}{'' if is_eq else ' (sentence)'} | {claims} |")
+    return out + [""]
 
 
 def _evidence(ev: dict[str, Any]) -> list[str]:
@@ -270,14 +424,21 @@ def _short(value: Any) -> str:
     return json.dumps(value) if not isinstance(value, str) else value
 
 
-def render(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str]) -> dict[str, str]:
-    """Every file of reports/ by name."""
-    files = {"README.md": index_page(records, meta, titles), "claims.json": claims_json(records, meta)}
+def render(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str],
+           sheets: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every file of reports/ by name: the index, a page and a patch per worksheet, claims.json."""
+    sheets = sheets or NOT_READ
+    files = {"README.md": index_page(records, meta, titles, sheets), "claims.json": claims_json(records, meta, sheets)}
+    fixes = fix_rows(records, _text_errata(sheets))
     by_ws = defaultdict(list)
     for r in records:
         by_ws[r["worksheet"]].append(r)
     for ws, rs in by_ws.items():
-        files[_page_name(ws or "unknown")] = worksheet_page(ws, titles.get(ws, ""), rs)
+        sheet = sheets["worksheets"].get(ws)
+        patch = build_patch(ws, sheet["text"], fixes.get(ws, [])) if sheet else None
+        if patch:
+            files[patch.name] = patch.diff
+        files[_page_name(ws or "unknown")] = worksheet_page(ws, titles.get(ws, ""), rs, sheet, fixes.get(ws, []), patch)
     return files
 
 
@@ -365,6 +526,7 @@ def _replace(directory: Path, files: dict[str, str]) -> None:
 
 
 def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(exist_ok=True)  # patches/ inside the staging folder
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
         f.flush()

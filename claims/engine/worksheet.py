@@ -371,3 +371,22 @@ def _run_around(prose: str, at: int) -> tuple[int, int]:
         if m.start() > at:
             break
     return at, at + len(re.match(r"\\[A-Za-z]+", prose[at:]).group())
+
+
+def survey(folder: Folder | None, names: list[str]) -> dict:
+    """What the report needs of the worksheets, as plain data: each one's text, displayed equations
+    and text errata, or the sentence saying why they were not read."""
+    if folder is None or not folder.available:
+        return {"available": False, "skipped": (folder or Folder(None, "")).skipped_because(), "worksheets": {}}
+    sheets = {name: folder.sheet(name) for name in names}
+    return {"available": True, "skipped": None, "folder": str(folder.path), "worksheets": {
+        name: {"text": sheet.text, "equations": [{"lines": [e.first, e.last], "text": e.text} for e in sheet.equations()],
+               "text_errata": [text_erratum(name, sheet, f) for f in sheet.lint()]}
+        for name, sheet in sheets.items() if sheet is not None}}
+
+
+def text_erratum(name: str, sheet: Worksheet, f: Finding) -> dict:
+    """A lint finding as a report record (the contract's ``text_errata`` entry)."""
+    column = f.span.start - sheet.text.rfind("\n", 0, f.span.start)
+    return {"worksheet": name, "lines": [f.span.first, f.span.last], "columns": [column, column + len(f.quote)],
+            "quote": f.quote, "problem": f.problem, "replacement": f.replacement}
