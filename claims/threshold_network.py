@@ -15,7 +15,7 @@ import numpy as np
 
 from claims.engine import Erratum, Mutant, differ, equal, exact, exhaustive, exists, forall, is_true, not_checkable, st
 from claims.worksheets import WS002
-from models import threshold_net
+from models import F64, threshold_net
 
 N_INPUTS, N_HIDDEN = 5, 4
 # The worksheet's answer, items (1)-(4), exactly as printed.
@@ -429,6 +429,90 @@ not_checkable(
     worksheet=WS002,
     location="Problem 1, marking scheme",
     quote=r"Marking scheme: → A) Works for $x_1 > x_2 > x_3 > x_4 > x_5 \rightarrow 10/20$",
-    statement="A model that works for $x_1 > \\dots > x_5$ earns 10/20; one that also handles ties earns 20/20.",
-    reason="A grading rubric: it assigns marks, and states no property of a network.",
+    statement=(
+        "A) Works for $x_1 > x_2 > x_3 > x_4 > x_5$: 10/20. B) Works for $x_1 > x_2 > x_3 > x_4 > x_5$: 20/20 "
+        "(as printed, the same condition twice)."
+    ),
+    reason=(
+        "A grading rubric: the marks it assigns state no property of a network. Whether its two items can be told "
+        "apart is checked in threshold.marking-scheme-items-a-and-b-as-printed."
+    ),
 )
+
+# The two networks a marker meets: the worksheet's answer, and the rejected first idea (hidden units
+# sigma(x_i - x_{i+1}), which fire at ties, with an output that fires only when all four do).
+RUBRIC_NETS = {
+    "worksheet's answer": (W1, B1_FITTED, W2, B2),
+    "first idea, sigma(x_i - x_{i+1})": (-W1, B1_FITTED, np.ones(N_HIDDEN), -float(N_HIDDEN)),
+}
+
+
+def _correct_on(net: tuple, x: np.ndarray) -> np.ndarray:
+    """Per input: does the network output 1[x1 > ... > x5]? (threshold outputs of integer inputs: exact)."""
+    y = threshold_net.forward(*net, x, F64).y
+    return y == strictly_descending(x)
+
+
+def _rubric(net: tuple, b_with_ties: bool) -> list[int]:
+    """The marks a network earns on the sign patterns: A) correct on inputs without ties; B) as printed, the same
+    condition, or (corrected) correct on every input, ties included."""
+    x = difference_patterns()["x"]
+    no_ties = np.all(x[:, 1:] != x[:, :-1], axis=1)
+    a = bool(np.all(_correct_on(net, x)[no_ties]))
+    b = bool(np.all(_correct_on(net, x))) if b_with_ties else a
+    return [mark for mark, met in ((10, a), (20, b)) if met]
+
+
+@exhaustive(
+    id="threshold.marking-scheme-items-a-and-b-as-printed",
+    worksheet=WS002,
+    location="Problem 1, marking scheme",
+    quote=r"B) Works for $x_1 > x_2 > x_3 > x_4 > x_5 \rightarrow 20/20$",
+    statement=(
+        "The marking scheme's items A) and B) are different conditions, so a network earns one mark: A) works for "
+        "$x_1 > x_2 > x_3 > x_4 > x_5$ (10/20), B) works for $x_1 > x_2 > x_3 > x_4 > x_5$ (20/20), as printed."
+    ),
+    formalisation=(
+        "For the worksheet's answer and the rejected first idea: 'works for x1 > ... > x5' read as correct on every "
+        "input without ties (both items print it); each network meets at most one item. "
+        + REDUCTION.replace("every row of W1 is", "every row of either network's W1 is")
+    ),
+    expected="refuted",
+    domain=dict,
+    erratum=Erratum(
+        "Items A and B print the same condition, so a network that meets one meets both and earns 10/20 and "
+        "20/20 at once. The problem asks for correct outputs 'including cases where some of the inputs are "
+        "equal', which is what B must add: then the first idea meets A and not B, and the answer meets both.",
+        corrected_by="threshold.marking-scheme-b-with-ties-separates-networks",
+        replacement=r"B) Works for $x_1 > x_2 > x_3 > x_4 > x_5$ and when some inputs are equal $\rightarrow 20/20$",
+    ),
+)
+def rubric_as_printed(v: Any, ops: Any) -> Any:
+    marks = {name: _rubric(net, b_with_ties=False) for name, net in RUBRIC_NETS.items()}
+    return is_true(exact(all(len(m) <= 1 for m in marks.values())), show={"marks": marks})
+
+
+@exhaustive(
+    id="threshold.marking-scheme-b-with-ties-separates-networks",
+    worksheet=WS002,
+    location="Problem 1, marking scheme",
+    quote=r"B) Works for $x_1 > x_2 > x_3 > x_4 > x_5 \rightarrow 20/20$",
+    statement=(
+        "With B) read as 'also correct when some inputs are equal', the items separate networks: the first idea "
+        "(units $\\sigma(x_i - x_{i+1})$, output firing when all four do) meets A and not B; the worksheet's answer "
+        "meets both."
+    ),
+    formalisation=(
+        "A: correct on every input without ties; B: correct on every input. First idea: A and not B; worksheet's "
+        "answer: A and B. " + REDUCTION.replace("every row of W1 is", "every row of either network's W1 is")
+    ),
+    expected="proved",
+    domain=dict,
+    mutant=Mutant("B read as printed (the same condition as A)", b_with_ties=False),
+)
+def rubric_with_ties(v: Any, ops: Any, b_with_ties: bool = True) -> Any:
+    marks = {name: _rubric(net, b_with_ties) for name, net in RUBRIC_NETS.items()}
+    return {
+        "first idea meets A only": is_true(exact(marks["first idea, sigma(x_i - x_{i+1})"] == [10]), show={"marks": marks}),
+        "the answer meets A and B": is_true(exact(marks["worksheet's answer"] == [10, 20]), show={"marks": marks}),
+    }
