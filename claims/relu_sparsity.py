@@ -17,7 +17,21 @@ from typing import Any
 
 import numpy as np
 
-from claims.engine import Erratum, Mutant, Step, derivation, differ, equal, exact, exists, forall, is_true, le, st
+from claims.engine import (
+    Erratum,
+    Mutant,
+    Step,
+    derivation,
+    differ,
+    equal,
+    exact,
+    exists,
+    forall,
+    is_true,
+    le,
+    not_checkable,
+    st,
+)
 from claims.worksheets import WS002
 from models import relu_net
 
@@ -645,3 +659,16 @@ def zeroes_exactly(v: Any, ops: Any, leak: float = 0.0) -> Any:
         out[f"{name} = max(z{u}, 0)"] = equal(h, ops.maximum(z, 0 * z), show={f"z{u}": z})
         out[f"ReLU'(z{u}) z{u} = {name}"] = equal(ops.relu_prime(z) * z, h, show={f"z{u}": z})
     return out
+
+
+not_checkable(
+    id="relu.question-which-derivatives-vanish",
+    worksheet=WS002,
+    location="Problem 3",
+    quote=r"\frac{\partial \mathcal{L}}{\partial w_1}, \frac{\partial \mathcal{L}}{\partial w_2}, \frac{\partial \mathcal{L}}{\partial w_3}",
+    statement="Which of $\\partial\\mathcal L/\\partial w_1$, $\\partial\\mathcal L/\\partial w_2$, $\\partial\\mathcal L/\\partial w_3$ are guaranteed to be 0?",
+    reason=(
+        "The question, not a statement; its three answers are checked in relu.dl-dw1-guaranteed-zero, "
+        "relu.dl-dw2-guaranteed-zero and relu.dl-dw3-not-guaranteed-zero."
+    ),
+)

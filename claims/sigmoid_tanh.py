@@ -362,7 +362,7 @@ def mapping_equivalence(v: Any, ops: Any, shift: float = 0.5) -> Any:
     id="sigmoid-tanh.every-sigmoid-network-has-tanh-equivalent",
     worksheet=WS002,
     location="Problem 2",
-    quote=r"show that there exists an equivalent network,",
+    quote=r"\sum_j w_{kj}^{(2)*} \tanh \left(\sum_i w_{ji}^{(1)*} x_i + w_{j0}^{(1)*} \right) + w_{ko}^{(2)*}",
     statement=(
         "For every two-layer network with logistic-sigmoid hidden units there is a network with $\\tanh$ hidden units "
         "computing the same function."
@@ -598,3 +598,52 @@ def tanh_label(v: Any, ops: Any) -> Any:
 )
 def sigmoid_net_with_tanh(v: Any, ops: Any, half: float = 0.5) -> Any:
     return equal(sigmoid_net_output(v, ops), _sigma_written_with_tanh(v, ops, half))
+
+
+for _id, _quote, _statement in (
+    ("sigmoid-tanh.setup-hidden-activation", r"h_j = g(z_j)", "$h_j = g(z_j)$ with $g$ a differentiable nonlinear activation."),
+    ("sigmoid-tanh.setup-output-pre-activation", r"a_k = \sum_{j=1}^M w_{kj}^{(2)} h_j + w_{k0}^{(2)}", "$a_k = \\sum_{j=1}^M w_{kj}^{(2)} h_j + w_{k0}^{(2)}$."),
+    ("sigmoid-tanh.setup-sigmoid-output", r"y_k = \sigma(a_k)", "$y_k = \\sigma(a_k)$ for multiple binary classification."),
+    ("sigmoid-tanh.setup-sigmoid-definition", r"\sigma(a) = \frac{1}{1 + e^{-a}}", "$\\sigma(a) = \\frac{1}{1 + e^{-a}}$."),
+    ("sigmoid-tanh.setup-tanh-definition", r"\tanh(a) = \frac{e^a - e^{-a}}{e^a + e^{-a}}", "$\\tanh(a) = \\frac{e^a - e^{-a}}{e^a + e^{-a}}$."),
+):
+    not_checkable(
+        id=_id,
+        worksheet=WS002,
+        location="Problem 2",
+        quote=_quote,
+        statement=_statement,
+        reason=(
+            "A definition of the set-up: it introduces a symbol and asserts nothing. models.fcnet implements it, and "
+            "sigmoid-tanh.combined-network-function checks the stages composed."
+        ),
+    )
+
+forall(
+    id="sigmoid-tanh.two-networks-general-form",
+    worksheet=WS002,
+    location="Problem 2, the two networks",
+    quote=r"y_k(\tilde{x}; \tilde{w}) = \sigma \left(\sum_j w_{kj}^{(2)} g \left(\underbrace{\sum_i w_{ji}^{(1)} x_i + w_{j0}^{(1)}}_{\tilde{z}_j} \right) + w_{ko}^{(2)} \right)",
+    statement=(
+        "Both networks have the form $y_k = \\sigma\\big(\\sum_j w_{kj}^{(2)} g(\\tilde z_j) + w_{k0}^{(2)}\\big)$ with "
+        "$\\tilde z_j = \\sum_i w_{ji}^{(1)} x_i + w_{j0}^{(1)}$, for $g = \\sigma$ or $g = \\tanh$."
+    ),
+    formalisation="as sigmoid-tanh.combined-network-function (the same formula, with z_j named), g in {sigmoid, tanh}.",
+    expected="holds",
+    cases=HIDDEN,
+    instances=_nets,
+    mutant=Mutant("the hidden bias w_j0 left out of g's argument", hidden_bias=0.0),
+)(combined_formula)
+
+forall(
+    id="sigmoid-tanh.sigmoid-hidden-network-form",
+    worksheet=WS002,
+    location="Problem 2, the two networks",
+    quote=r"y_k(\tilde{x}; \tilde{w}) = \sigma \left(\sum_j w_{kj}^{(2)} \sigma(\tilde{z}_j) + w_{ko}^{(2)} \right)",
+    statement="For sigmoid activation $g = \\sigma$: $y_k = \\sigma\\big(\\sum_j w_{kj}^{(2)}\\sigma(\\tilde z_j) + w_{k0}^{(2)}\\big)$.",
+    formalisation="as sigmoid-tanh.combined-network-function with g = sigmoid.",
+    expected="holds",
+    cases=grid(D=range(1, 4), M=range(1, 4), K=range(1, 4), g=("sigmoid",)),
+    instances=_nets,
+    mutant=Mutant("the hidden bias w_j0 left out of g's argument", hidden_bias=0.0),
+)(combined_formula)

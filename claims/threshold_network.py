@@ -516,3 +516,30 @@ def rubric_with_ties(v: Any, ops: Any, b_with_ties: bool = True) -> Any:
         "first idea meets A only": is_true(exact(marks["first idea, sigma(x_i - x_{i+1})"] == [10]), show={"marks": marks}),
         "the answer meets A and B": is_true(exact(marks["worksheet's answer"] == [10, 20]), show={"marks": marks}),
     }
+
+
+not_checkable(
+    id="threshold.hard-threshold-definition",
+    worksheet=WS002,
+    location="Problem 1",
+    quote=r"\sigma(z) = \begin{cases} 1 & \text{if } z \geq 0 \\ 0 & \text{if } z < 0 \end{cases}",
+    statement="The hard threshold $\\sigma(z) = 1$ for $z \\ge 0$, $0$ for $z < 0$, the activation of every unit.",
+    reason="A definition: it fixes the activation (ops.step implements it) and asserts nothing.",
+)
+
+for _id, _quote, _what in (
+    ("threshold.displayed-positive-difference-fires", r"d_i > 0 \rightarrow h_i \rightarrow 1", "$d_i > 0 \\rightarrow h_i = 1$"),
+    ("threshold.displayed-negative-difference-silent", r"d_i < 0 \rightarrow h_i \rightarrow 0", "$d_i < 0 \\rightarrow h_i = 0$"),
+):
+    exhaustive(
+        id=_id,
+        worksheet=WS002,
+        location="Problem 1, solution",
+        quote=_quote,
+        statement=f"With $d_i = x_{{i+1}} - x_i$ fed to the threshold unit $h_i$: {_what} (the displayed line).",
+        formalisation="for all real d: the unit's output step(d) on each side of 0; checked with the cases of "
+        "threshold.hidden-unit-zero-below-zero-one-from-zero (step is constant on (-inf, 0) and on [0, inf)).",
+        expected="proved",
+        domain=_representative_differences,
+        mutant=Mutant("a strict threshold (fires only for z > 0)", strict=True),
+    )(hidden_unit_cases)
