@@ -372,7 +372,7 @@ def dz_dW1_size(v: Any, ops: Any, transposed: bool = False) -> Relation:
     id="backprop.dz-dw1-entries-zero-off-row-and-x-k-on-row",
     worksheet=WS003,
     location="1",
-    quote=r"\frac{\partial z_i}{\partial W_{ik}^1} = x_k, k = 1, 2, \dots, n",
+    quote=r"i = j$$ , $\frac{\partial z_i}{\partial W_{ik}^1} = x_k, k = 1, 2, \dots, n",
     statement=(
         "$\\partial z_i/\\partial W^1_{jk} = 0$ for $i \\ne j$ and $= x_k$ for $i = j$ ($k = 1..n$), "
         "so $\\partial z_i/\\partial W^1_i = [x_1, \\dots, x_n] = x^T$."
@@ -767,3 +767,67 @@ def most_expensive_iff(v: Any, ops: Any, condition: str = "q^2 <= q + m + mn") -
     n, m, q = v.n, v.m, v.q
     holds = q * q <= q + m + m * n if condition == "q^2 <= q + m + mn" else q <= m
     return is_true(exact(all(costs["dE/dW1"] >= c for c in costs.values()) == holds), show=costs)
+
+
+# ---------------------------------------------------------------- the set-up and the displayed lines of part 1
+
+for _id, _quote, _statement in (
+    ("backprop.setup-z-is-w1-x", r"$$z = W_1 x$$", "$z = W_1 x$."),
+    ("backprop.setup-h-is-sigma-z", r"h = \sigma(z) = \sigma(W_1 x), \sigma(x) = \frac{1}{1 + e^{-x}}", "$h = \\sigma(z) = \\sigma(W_1 x)$ with $\\sigma(x) = \\frac{1}{1+e^{-x}}$."),
+    ("backprop.setup-y-hat-is-w2-h", r"\hat{y} = W_2 h = W_2 \sigma(w_1 x)", "$\\hat y = W_2 h = W_2\\sigma(W_1 x)$ (printed with $w_1$)."),
+    ("backprop.setup-error-is-squared-norm", r"E = ||\hat{y} - y||_2^2", "$E = \\|\\hat y - y\\|_2^2$."),
+    ("backprop.setup-h-is-sigma-z-again", r"$$h = \sigma(z)$$ $$h = \begin{bmatrix}", "$h = \\sigma(z)$, restated before its Jacobian."),
+    ("backprop.setup-h-entrywise", r"= \sigma \begin{bmatrix} z_1 \\ z_2 \\ \dots \\ z_i \\ \dots \\ z_m \end{bmatrix}", "$h = [h_1, \\dots, h_m]^T = \\sigma([z_1, \\dots, z_m]^T)$, entry by entry."),
+    ("backprop.setup-z-is-w1-x-again", r"$$Z = W^1 x$$", "$Z = W^1 x$, writing $W^1$ for $W_1$."),
+    ("backprop.notation-row-of-partials", r"\frac{\partial z_i}{\partial W_j^1} = \left[\frac{\partial z_i}{\partial W_{j1}^1}", "$\\partial z_i/\\partial W^1_j$ denotes the row $[\\partial z_i/\\partial W^1_{j1}, \\dots, \\partial z_i/\\partial W^1_{jn}]$."),
+    ("backprop.list-de-dy-hat", r"And other derivatives we can get are: $$\frac{\partial E}{\partial \hat{y}}$$", "$\\partial E/\\partial\\hat y$, the first of the derivatives listed."),
+):
+    not_checkable(
+        id=_id,
+        worksheet=WS003,
+        location="1",
+        quote=_quote,
+        statement=_statement,
+        reason=(
+            "A definition or notation (or a list heading): it introduces the network, the error or a symbol and asserts "
+            "nothing. models.two_layer implements the network, and every Jacobian claim of part 1 is checked against it."
+        ),
+    )
+
+forall(
+    id="backprop.error-grad-component-is-twice-residual",
+    worksheet=WS003,
+    location="1",
+    quote=r"\frac{\partial E}{\partial \hat{y_i}} = 2(\hat{y_i} - y_i)",
+    statement="$\\frac{\\partial E}{\\partial \\hat y_i} = 2(\\hat y_i - y_i)$ for each $i = 1, \\dots, q$.",
+    formalisation="for all W1, W2, x, y: the row of dE/dy_hat_i (model backward) == [2 (y_hat_i - y_i)]_i, shape and entries.",
+    fact="squared-error-output-gradient-twice-residual",
+    expected="holds",
+    **NETWORK,
+    mutant=Mutant("the factor 2 of the square dropped", factor=1),
+)(dE_dy_transposed)
+
+forall(
+    id="backprop.dz-dw1-row-block-is-x-transpose",
+    worksheet=WS003,
+    location="1",
+    quote=r"\frac{\partial z_i}{\partial W_i^1} = [x_1, x_2, ... x_n] = x^T",
+    statement="$\\frac{\\partial z_i}{\\partial W_i^1} = [x_1, x_2, \\dots, x_n] = x^T$.",
+    formalisation="as backprop.dz-dw1-entries-zero-off-row-and-x-k-on-row: the tensor [i, j, k] -> (i == j) x_k == dz/dW1 (model).",
+    expected="holds",
+    **NETWORK,
+    mutant=Mutant("the weight W_ik in place of x_k (the derivative with respect to x)", weight=True),
+)(dz_dW1_entries)
+
+forall(
+    id="backprop.dz-dx-entries-are-w1-ij",
+    worksheet=WS003,
+    location="1",
+    quote=r"\frac{\partial z_i}{\partial x_j} = W_{ij}^1",
+    statement="$\\frac{\\partial z_i}{\\partial x_j} = W_{ij}^1$.",
+    formalisation="for all W1, x: W1 == dz/dx (model), shape and entries: entry (i, j) is W1[i, j].",
+    fact="jacobian-of-linear-map-is-its-matrix",
+    expected="holds",
+    **NETWORK,
+    mutant=Mutant("the transpose W1^T", transposed=True),
+)(dz_dx)
