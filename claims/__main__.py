@@ -60,10 +60,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for key in ("message", "counterexample", "witness", "first_broken_step"):
             if r.get(key) is not None:
                 print(f"    {key}: {json.dumps(r[key])[:1500]}")
-        if args.controls and c.mutant is not None:
-            m = run_claim(c, PROFILES["control"], c.mutant.overrides)
+        for mutant in c.controls if args.controls else ():
+            m = run_claim(c, PROFILES["control"], mutant.overrides)
             ok = m["verdict"] != c.expected
-            print(f"    negative control ({c.mutant.description}): {m['verdict']} -> {'caught' if ok else 'NOT CAUGHT'}")
+            print(f"    negative control ({mutant.description}): {m['verdict']} -> {'caught' if ok else 'NOT CAUGHT'}")
             bad += not ok
         bad += r["gate"] != "pass"
     return 1 if bad else 0

@@ -10,25 +10,25 @@ from __future__ import annotations
 import pytest
 
 import claims
+from claims.engine.audit import NEGATIVE
 from claims.engine.profiles import PROFILES
 from claims.engine.run import run_claim
 
-NEGATIVE = {"forall": "refuted", "derivation": "refuted", "exhaustive": "refuted", "exists": "unwitnessed"}
 REGISTRY = claims.load()
-WITH_MUTANT = [c for c in REGISTRY.claims.values() if c.mutant is not None]
+CONTROLS = [(c, k, m) for c in REGISTRY.claims.values() for k, m in enumerate(c.controls)]
 
 
-@pytest.mark.parametrize("claim", WITH_MUTANT, ids=[c.id for c in WITH_MUTANT])
-def test_wrong_variant_is_refuted(claim):
-    record = run_claim(claim, PROFILES["control"], claim.mutant.overrides)
+@pytest.mark.parametrize(("claim", "k", "mutant"), CONTROLS, ids=[f"{c.id}-{k}" if k else c.id for c, k, _ in CONTROLS])
+def test_wrong_variant_is_refuted(claim, k, mutant):
+    record = run_claim(claim, PROFILES["control"], mutant.overrides)
     assert record["verdict"] == NEGATIVE[claim.kind], (
-        f"{claim.id}: the negative control '{claim.mutant.description}' was not caught "
+        f"{claim.id}: the negative control '{mutant.description}' was not caught "
         f"(verdict {record['verdict']}; {record.get('message') or 'no message'})"
     )
 
 
 def test_every_claim_that_should_hold_has_a_negative_control():
-    missing = [c.id for c in REGISTRY.claims.values() if c.expected in ("holds", "proved", "witnessed") and c.mutant is None]
+    missing = [c.id for c in REGISTRY.claims.values() if c.expected in ("holds", "proved", "witnessed") and not c.controls]
     assert not missing, f"claims without a negative control: {missing}"
 
 

@@ -82,7 +82,7 @@ class Claim:
     instances: Callable[..., dict[str, Any]] | None = None
     domain: Callable[[], dict[str, Any]] | None = None
     steps: tuple[Step, ...] = ()
-    mutant: Mutant | None = None
+    mutant: Mutant | list[Mutant] | None = None  # one negative control, or several (e.g. either side of a boundary)
     erratum: Erratum | None = None
     fact: str | None = None
     quote: str | None = None  # a short verbatim excerpt of the worksheet (whitespace runs count as one space)
@@ -90,6 +90,13 @@ class Claim:
     formalisation: str | None = None
     module: str = ""
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def controls(self) -> tuple[Mutant, ...]:
+        """Every negative control, in declaration order (``mutant=`` takes one Mutant or a list)."""
+        if self.mutant is None:
+            return ()
+        return tuple(self.mutant) if isinstance(self.mutant, (list, tuple)) else (self.mutant,)
 
 
 class Registry:
@@ -218,8 +225,10 @@ def _problems(c: Claim, has_id: bool) -> list[str]:
     out.extend(_shape_problems(c))
     if c.expected == "refuted" and c.erratum is None:
         out.append("pinned 'refuted' without erratum=Erratum(explanation, corrected_by=...)")
-    if c.expected in POSITIVE and c.mutant is None and c.kind != "not-checkable":
+    if c.expected in POSITIVE and not c.controls and c.kind != "not-checkable":
         out.append("no negative control; add mutant=Mutant('what is wrong', param=wrong_value)")
+    if any(not isinstance(m, Mutant) for m in c.controls):
+        out.append("mutant must be a Mutant('what is wrong', param=wrong_value) or a list of them")
     return out
 
 

@@ -23,7 +23,9 @@ from typing import Any
 import pytest
 
 import claims
+from claims.engine import baseline
 from claims.engine.anchors import anchor_record
+from claims.engine.exitguard import exit_guard
 from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
 from claims.engine.render import ReportWriteError, anchoring_line, render, summary, write_whole
 from claims.engine.run import is_positive, property_key, reproduce_command, run_claim
@@ -48,6 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--claims-report", default=None, metavar="DIR",
                     help="where to write the reports (default: reports/ for a full run, reports/partial/ otherwise)")
     group.addoption("--no-claims-report", action="store_true", help="write no reports")
+    baseline.add_options(group)
     group.addoption("--worksheets", default=None, metavar="DIR",
                     help=f"the folder of worksheet files the claims quote (or ${WORKSHEETS_ENV}; default: pyproject's [tool.claims] worksheets)")
     group.addoption("--claims-hard-deadline", type=float, default=None, metavar="SECONDS",
@@ -62,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config._claims_results = {}
     config._claims_collected = set()
+    baseline.configure(config)
     config._claims_deadline = config.getoption("--claims-hard-deadline") or config._claims_profile.time_limit_s + DEADLINE_GRACE_S
     workerinput = getattr(config, "workerinput", None)
     config._claims_dumps = workerinput["claims_dumps"] if workerinput else tempfile.mkdtemp(prefix="claims-deadline-")
@@ -152,7 +156,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """Run a claim under a hard deadline: a check that ignores the engine's time limit is killed."""
     if not NODE.search(item.nodeid):
         return (yield)
-    with _hard_deadline(item.config):
+    with _hard_deadline(item.config), exit_guard(item.config):
         return (yield)
 
 
@@ -225,12 +229,14 @@ def check_claim(request: pytest.FixtureRequest) -> Any:
     def run(claim_id: str) -> dict[str, Any]:
         config = request.config
         record = anchor_record(_run(claim_id, config._claims_profile), claims.load().claims.get(claim_id), config._claims_worksheets)
+        if not config.getoption("--as-stated"):  # negative controls, self-comparisons, the committed record
+            baseline.review(config, claims.load().claims.get(claim_id), record, run_claim)
         request.node.user_properties.append((RESULT_KEY, json.dumps(record)))
         if config.getoption("--as-stated"):
             if not is_positive(record["verdict"]):
                 pytest.fail(_explain(record, "the worksheet statement does not hold"), pytrace=False)
         elif record["gate"] != "pass":
-            pytest.fail(_explain(record, f"verdict '{record['verdict']}' differs from the pinned '{record['expected']}'"), pytrace=False)
+            pytest.fail(_explain(record, baseline.headline(record)), pytrace=False)
         return record
 
     return run
@@ -381,6 +387,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"{s['claims']} claims: {counts}; {s['errata']} pinned errata; gate {s['gate']}")
         anchoring = config._claims_anchoring
         terminalreporter.write_line(anchoring, yellow=anchoring.startswith("worksheet anchoring skipped"))
+    for line in baseline.summary_lines(config, _records(config)):
+        terminalreporter.write_line(line, red=line.startswith(("CHANGED", "NEGATIVE")))
     terminalreporter.write_line(outcome, red=not outcome.startswith("reports written"))
 
 

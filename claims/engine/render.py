@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from claims.engine.audit import warning_lines
 from claims.engine.render_coverage import map_rows, share
 from claims.engine.render_fixes import FixRow, fix_counts, fix_rows
 from claims.engine.render_patches import Patch, build_patch, patch_name
@@ -162,6 +163,7 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
     out += _fix_summary(records, sheets, titles)
     out += _anchoring_problems(records)
     out += _contradictions(records)
+    out += warning_lines(records)
     by_ws = defaultdict(list)
     for r in records:
         by_ws[r["worksheet"]].append(r)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 
 from claims.engine import relations as R
+from claims.engine.audit import Seen
 from claims.engine.declare import POSITIVE, REGISTRY, Claim, property_of
 from claims.engine.instances import (
     Instance,
@@ -75,6 +76,7 @@ class Tally:
     crash: str | None = None
     found: dict[str, Any] | None = None
     spot_keys: set[str] = field(default_factory=set)
+    seen: Seen = field(default_factory=Seen)  # what the check compares: sub-checks, entries, itself
 
     def wants_spot_check(self, key: str, limit: int) -> bool:
         """The first ``limit`` distinct examples, and the same ones again when Hypothesis replays."""
@@ -240,6 +242,7 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
             raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
         batch, n = build_batch(case, claim.instances, seed, profile.batch)
         rels = relations(claim, batch, F64, overrides)
+        tally.seen.add(rels, batch, n)
         status, bad = screen_batch(rels, reruns(claim, batch, seed, overrides), n)
         tally.examples += 1
         tally.instances += n
@@ -343,6 +346,7 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
 def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
     batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
     rels = relations(claim, batch, F64, overrides)
+    tally.seen.add(rels, batch, n)
     again = reruns(claim, batch, drawn[1], overrides)
     tally.examples += 1
     tally.instances += n
@@ -403,6 +407,7 @@ def run_exhaustive(claim: Claim, overrides: dict[str, Any]) -> Tally:
     n = max(sizes) if sizes else 1
     batch.data = frozenset(k for k, v in batch.items() if np.ndim(v) and np.shape(v)[0] == n)
     rels = relations(claim, batch, F64, overrides)
+    tally.seen.add(rels, batch, n)
     status, bad = screen_batch(rels, {}, n)
     tally.examples = tally.instances = n
     spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
@@ -553,7 +558,7 @@ def _skeleton(claim: Claim) -> dict[str, Any]:
         "corrected_by": claim.erratum.corrected_by if claim.erratum else None,
         "fact": claim.fact,
         "module": claim.module,
-        "negative_control": claim.mutant.description if claim.mutant else None,
+        "negative_control": "; ".join(m.description for m in claim.controls) or None,
         "reproduce": reproduce_command(claim.id),
         "message": None,
     }
@@ -611,6 +616,7 @@ def _evidence(tally: Tally, strength: str, method: str = "hypothesis") -> dict[s
         "twin_decided": tally.twin_decided,
         "twin_max_digits": digits(tally.max_bits) if tally.max_bits else None,
         "float64_screen_overruled": tally.overruled,
+        **tally.seen.evidence(),
     }
 
 
