@@ -7,7 +7,22 @@ from typing import Any
 
 import numpy as np
 
-from claims.engine import Cmp, Erratum, Mutant, Step, derivation, equal, exact, forall, ge, gt, is_true, lt, st
+from claims.engine import (
+    Cmp,
+    Erratum,
+    Mutant,
+    Step,
+    derivation,
+    equal,
+    exact,
+    forall,
+    ge,
+    gt,
+    is_true,
+    lt,
+    not_checkable,
+    st,
+)
 from claims.engine.relations import Relation
 from claims.worksheets import WS003
 from models import quadratic
@@ -698,3 +713,94 @@ def convergent_rate_to_zero(v: Any, ops: Any, threshold_uses_b: bool = True) -> 
     h = v.k * H
     eta = v.frac * 2 / (h * v.b)
     return is_true(lt(eta, v.eps), show={"h": h, "eta": eta})
+
+
+# ---------------------------------------------------------------- 2.1-2.4: the remaining displayed lines
+
+for _id, _loc, _quote, _statement in (
+    ("gd.setup-quadratic-loss", "2.1", r"L(w_1, w_2) = 0.5(aw_1^2 + bw_2^2)", "$L(w_1, w_2) = 0.5(a w_1^2 + b w_2^2)$."),
+    ("gd.setup-gradient-notation", "2.1", r"\nabla L(w_1, w_2) = \left[\frac{\partial L}{\partial w_1}, \frac{\partial L}{\partial w_2}\right]", "$\\nabla L = [\\partial L/\\partial w_1, \\partial L/\\partial w_2]$."),
+    ("gd.setup-ratio-a-equals-hb", "2.4", r"$$a = hb$$", "$a = hb$, restating $a/b = h$."),
+):
+    not_checkable(
+        id=_id,
+        worksheet=WS003,
+        location=_loc,
+        quote=_quote,
+        statement=_statement,
+        reason="A definition: it introduces the loss, the gradient's notation or h, and asserts nothing (models.quadratic implements the loss).",
+    )
+
+
+@forall(
+    id="gd.gradient-second-coordinate-is-b-w2",
+    worksheet=WS003,
+    location="2.1",
+    quote=r"\frac{\partial L}{\partial w_2} = 2 * 0.5 * bw_2 = bw_2",
+    statement="$\\partial L/\\partial w_2 = 2 \\cdot 0.5\\, b w_2 = b w_2$, so $\\nabla L = [a w_1, b w_2]$.",
+    formalisation="for all a, b, w: grad L (models.quadratic, checked against mpmath.diff) == [2 * 0.5 a w1, 2 * 0.5 b w2] == [a w1, b w2].",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the power rule's factor 2 dropped", factor=1.0),
+)
+def gradient_components(v: Any, ops: Any, factor: float = 2.0) -> dict[str, Relation]:
+    g = quadratic.grad(v.w0, v.a, v.b, ops)
+    return {
+        "dL/dw2 = 2 * 0.5 * b w2": equal(g[..., 1], factor * 0.5 * v.b * _w2(v)),
+        "grad L = [a w1, b w2]": equal(g, np.stack([factor / 2 * v.a * _w1(v), factor / 2 * v.b * _w2(v)], -1)),
+    }
+
+
+forall(
+    id="gd.gradient-is-a-w1-b-w2",
+    worksheet=WS003,
+    location="2.1",
+    quote=r"\nabla L(w_1, w_2) = \left[aw_1, bw_2\right]",
+    statement="$\\nabla L(w_1, w_2) = [a w_1, b w_2]$.",
+    formalisation="as gd.gradient-second-coordinate-is-b-w2: grad L (models.quadratic) == [a w1, b w2].",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the power rule's factor 2 dropped", factor=1.0),
+)(gradient_components)
+
+
+@forall(
+    id="gd.first-coordinate-update-rule",
+    worksheet=WS003,
+    location="2.2",
+    quote=r"w_1(t+1) = w_1(t) - \eta \nabla L(w_1(t))",
+    statement=(
+        "$w_1(t+1) = w_1(t) - \\eta \\nabla L(w_1(t))$, the first coordinate of the update, with "
+        "$\\rho_1 = 1 - a\\eta$: $w_1(t+1) = \\rho_1 w_1(t)$."
+    ),
+    formalisation=(
+        "for all a, b > 0, eta, w(t): w1 after one gd_step == w1(t) - eta dL/dw1 (the first entry of grad L, which "
+        "'grad L(w1(t))' denotes) == (1 - a eta) w1(t), and the model's rho_1 == 1 - a eta."
+    ),
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the other coordinate's gradient", coordinate=1),
+)
+def update_rule(v: Any, ops: Any, coordinate: int = 0) -> dict[str, Relation]:
+    g = quadratic.grad(v.w0, v.a, v.b, ops)[..., coordinate]
+    return {
+        "w1(t+1) = w1(t) - eta dL/dw1": equal(_step(v, ops)[..., 0], _w1(v) - v.eta * g),
+        "rho_1 = 1 - a eta": equal(quadratic.factors(v.a, v.b, v.eta, ops)[..., coordinate], 1 - v.a * v.eta),
+    }
+
+
+forall(
+    id="gd.rho1-is-1-minus-a-eta",
+    worksheet=WS003,
+    location="2.2",
+    quote=r"$$\rho_1 = 1 - a \eta$$",
+    statement="$\\rho_1 = 1 - a\\eta$, the factor with $w_1(t+1) = \\rho_1 w_1(t)$.",
+    formalisation="as gd.first-coordinate-update-rule: the model's rho_1 == 1 - a eta and w1(t+1) == w1(t) - eta a w1(t).",
+    expected="holds",
+    cases=CASES,
+    instances=problems,
+    mutant=Mutant("the other coordinate's gradient and factor", coordinate=1),
+)(update_rule)
