@@ -125,8 +125,7 @@ class DualOps(Ops):
         return self._smooth(self.base.sigmoid, self.base.sigmoid_prime, x)
 
     def erf(self, x: Any) -> Any:
-        # erf'(v) = 2/sqrt(pi) e^(-v^2)
-        return self._smooth(self.base.erf, lambda v: self.base.two_over_sqrt_pi(v) * self.base.exp(-v * v), x)
+        return self._smooth(self.base.erf, self.base.erf_prime, x)
 
     def _kink(self, x: Any, left: Any, right: Any, at_zero: Any) -> Any:
         """A piecewise map with a kink at 0: slopes ``left``/``right`` as functions of the value,
@@ -145,6 +144,101 @@ class DualOps(Ops):
         if not isinstance(x, Dual):
             return self.base.abs(x)
         return self._kink(x, lambda v, t: -t, lambda v, t: t, self.base.abs)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        """max(a, b) = b + relu(a - b): at a tie the tangent is max(da, db), the one-sided derivative."""
+        if not isinstance(a, Dual) and not isinstance(b, Dual):
+            return self.base.maximum(a, b)
+        return Dual(self.base.maximum(lift(a).val, lift(b).val), (b + self.relu(a - b)).der)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        """min(a, b) = a - relu(a - b): at a tie the tangent is min(da, db)."""
+        if not isinstance(a, Dual) and not isinstance(b, Dual):
+            return self.base.minimum(a, b)
+        return Dual(self.base.minimum(lift(a).val, lift(b).val), (a - self.relu(a - b)).der)
+
+    def max(self, x: Any, axis: Any = -1) -> Any:
+        return self._reduce(self.maximum, self.base.max, x, axis)
+
+    def min(self, x: Any, axis: Any = -1) -> Any:
+        return self._reduce(self.minimum, self.base.min, x, axis)
+
+    def _reduce(self, pair: Any, plain: Any, x: Any, axis: Any) -> Any:
+        """A max or min along one axis as a chain of pairwise ones (each one-sided at ties)."""
+        if not isinstance(x, Dual):
+            return plain(x, axis)
+        v, d = (np.moveaxis(np.broadcast_to(part, x.shape), axis, -1) for part in (x.val, x.der))
+        out = Dual(v[..., 0], d[..., 0])
+        for k in range(1, v.shape[-1]):
+            out = pair(out, Dual(v[..., k], d[..., k]))
+        return Dual(self.base._array(out.val), self.base._array(out.der))
+
+    def _jump(self, x: Any, fn: Any, crosses: Any) -> Any:
+        """A piecewise-constant map with a jump at 0: tangent 0, except undefined (NaN) at 0 along a
+        direction that crosses the jump (``crosses(tangent)``), where no derivative exists."""
+        if not isinstance(x, Dual):
+            return fn(x)
+        v, d = x.val, x.der
+        nan = self.base.where(crosses(d), d * self.base.asarray(np.nan), d * 0)
+        at_zero = self.base.where(self.base.positive(v), d * 0, self.base.where(self.base.positive(-v), d * 0, nan))
+        return Dual(fn(v), at_zero)
+
+    def step(self, x: Any) -> Any:
+        """1 if x >= 0 else 0: continuous from the right at 0, so only a negative direction is undefined."""
+        return self._jump(x, self.base.step, lambda d: self.base.positive(-d))
+
+    def sign(self, x: Any) -> Any:
+        return self._jump(x, self.base.sign, lambda d: self.base.positive(self.base.abs(d)))
+
+    # Linear algebra: the derivative of each map from its defining equation, in the base backend.
+    def solve(self, a: Any, b: Any) -> Any:
+        """A x = b gives A dx = db - dA x."""
+        if not isinstance(a, Dual) and not isinstance(b, Dual):
+            return self.base.solve(a, b)
+        (av, ad), (bv, bd) = _parts(a), _parts(b)
+        x = self.base.solve(av, bv)
+        dax = self.base.matvec(ad, x) if np.ndim(bv) == np.ndim(av) - 1 else ad @ x
+        return Dual(x, self.base.solve(av, bd - dax))
+
+    def inv(self, a: Any) -> Any:
+        """d(A^-1) = -A^-1 dA A^-1."""
+        if not isinstance(a, Dual):
+            return self.base.inv(a)
+        x = self.base.inv(a.val)
+        return Dual(x, -(x @ a.der @ x))
+
+    def det(self, a: Any) -> Any:
+        """d det A = sum over columns i of det(A with column i replaced by dA's): exact, singular A included."""
+        if not isinstance(a, Dual):
+            return self.base.det(a)
+        n = a.shape[-1]
+        der = sum(self.base.det(self.base.where(np.arange(n) == i, a.der, a.val)) for i in range(n))
+        return Dual(self.base.det(a.val), der)
+
+    def matrix_power(self, a: Any, k: int) -> Any:
+        if not isinstance(a, Dual) or k == 0:
+            return self.base.matrix_power(lift(a).val, k)
+        out = a
+        for _ in range(k - 1):
+            out = out @ a
+        return out
+
+    def _not_differentiable(self, name: str) -> Any:
+        def refuse(x: Any, *rest: Any) -> Any:
+            if isinstance(x, Dual):
+                raise TypeError(f"derivative: ops.{name} is not differentiated (state the derivative with its closed form)")
+            return getattr(self.base, name)(x, *rest)
+
+        return refuse
+
+    def eigvalsh(self, a: Any) -> Any:
+        return self._not_differentiable("eigvalsh")(a)
+
+    def svdvals(self, a: Any) -> Any:
+        return self._not_differentiable("svdvals")(a)
+
+    def rank(self, a: Any) -> Any:
+        return self._not_differentiable("rank")(a)
 
     def relu_prime(self, x: Any) -> Any:
         return self.base.relu_prime(lift(x).val) if isinstance(x, Dual) else self.base.relu_prime(x)
