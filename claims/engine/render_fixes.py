@@ -62,20 +62,20 @@ def _claim_rows(records: list[dict[str, Any]]) -> list[FixRow]:
 
 
 def _roots(records: list[dict[str, Any]]) -> dict[str, str]:
-    """For each erratum, the fact its correction states (else the correcting claim's id)."""
+    """For each erratum, the fact it is about: its own, else its correction's (else the correcting claim's id)."""
     fact = {r["id"]: r.get("fact") for r in records}
-    return {r["id"]: fact.get(r["corrected_by"]) or r["corrected_by"] for r in records if r.get("corrected_by")}
+    return {r["id"]: r.get("fact") or fact.get(r["corrected_by"]) or r["corrected_by"] for r in records if r.get("corrected_by")}
 
 
 def _mark_carried(rows: list[FixRow], roots: dict[str, str]) -> None:
-    """A later row correcting the same fact as an earlier one carries that correction forward."""
-    first: dict[tuple[str, str], int] = {}
+    """A later row about the same fact as an earlier one carries the nearest earlier correction forward."""
+    last: dict[tuple[str, str], int] = {}
     for row in sorted((r for r in rows if r.lines), key=lambda r: r.lines):
-        for root in {roots[c] for c in row.claims if c in roots}:
+        for root in sorted({roots[c] for c in row.claims if c in roots}):
             key = (row.worksheet, root)
-            if key in first and first[key] < row.lines[0]:
-                row.carries = first[key]
-            first.setdefault(key, row.lines[0])
+            if key in last and last[key] < row.lines[0]:
+                row.carries = last[key]
+            last[key] = row.lines[0]
 
 
 def _mark_within(rows: list[FixRow]) -> None:

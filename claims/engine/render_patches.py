@@ -17,11 +17,13 @@ PATCH_DIR = "patches"
 
 @dataclass
 class Patch:
-    """A worksheet's diff, the text it produces, and the rows it could not apply (with why)."""
+    """A worksheet's diff, the text it produces (and the text after the claim fixes alone), and the
+    rows it could not apply (with why)."""
 
     name: str
     diff: str
     result: str
+    claimed: str
     not_applied: list[tuple[FixRow, str]] = field(default_factory=list)
 
 
@@ -47,4 +49,4 @@ def build_patch(name: str, text: str, rows: list[FixRow]) -> Patch:
         if new not in claimed:
             not_applied.append((row, "it overlaps another fix of the same words; reconcile the two replacements"))
     result = Worksheet(name, claimed).repaired()
-    return Patch(patch_name(name), unified_diff(name, text, result), result, not_applied)
+    return Patch(patch_name(name), unified_diff(name, text, result), result, claimed, not_applied)
