@@ -180,6 +180,18 @@ derivation(
 )
 
 
+not_checkable(
+    id="walkthrough.network-definition",
+    worksheet=WS001,
+    location="1, setup",
+    quote=r"\mathbf{h} &= s(\mathbf{V}\mathbf{x}) & \mathbf{z} &= s(\mathbf{W}\mathbf{h})",
+    statement="The network: $h = s(Vx)$, $z = s(Wh)$, $\\ell = \\frac12\\|y - z\\|_2^2$, with $a = Vx$ and $b = Wh$.",
+    reason=(
+        "A definition, not an assertion: models/fcnet with sigmoid layers and the half squared error computes it, and "
+        "every claim of part 1 runs on it (its dimensions: walkthrough.vector-dimensions-fit-the-network)."
+    ),
+)
+
 # ---------------------------------------------------------------- setup, (a), (b), (c)
 
 
@@ -276,6 +288,20 @@ def grad_z(v: Any, ops: Any, sign: int = 1) -> Any:
 
 
 # ---------------------------------------------------------------- (d) the gradient in W
+
+
+not_checkable(
+    id="walkthrough.grad-w-stacks-row-gradients",
+    worksheet=WS001,
+    location="1(d)",
+    quote=r"\nabla_{\mathbf{W}}\ell = \begin{bmatrix} (\nabla_{\mathbf{w}_1}\ell)^\top",
+    statement="$\\nabla_W \\ell$ is formed by stacking the transposed row gradients $(\\nabla_{w_j}\\ell)^\\top$ as its rows.",
+    reason=(
+        "A definition of the layout of the gradient (row j holds the derivatives in the row w_j of W); the gradient it "
+        "lays out is checked row by row in walkthrough.chain-rule-for-row-of-w and as a whole, with its d2 x d1 shape, "
+        "in walkthrough.grad-w-is-omega-grad-z-h-transpose."
+    ),
+)
 
 
 @forall(

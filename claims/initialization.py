@@ -71,6 +71,19 @@ def delta_is_jacobian_times_next_delta(v: Any, ops: Any, with_g_prime: bool = Tr
     return out
 
 
+not_checkable(
+    id="init.ws000.layer-forward-definition",
+    worksheet=WS000,
+    location="1",
+    quote=r"x_j^{(l)} = g \left(\sum_{i=1}^{d^{(l-1)}} w_{ij}^{(l)} x_i^{(l-1)} \right)",
+    statement=r"The network: $x_j^{(l)} = g(\sum_i w_{ij}^{(l)} x_i^{(l-1)})$, with $w_{ij}^{(l)}$ the weight from unit $i$ of layer $l-1$ to unit $j$ of layer $l$.",
+    reason=(
+        "A definition (notation), not an assertion: models/fcnet.forward computes x^(l) = g(W^(l) x^(l-1)) with "
+        "Ws[l-1][j, i] = w_ij^(l), and every claim of part 1 runs on it."
+    ),
+)
+
+
 # ---- 1(a), with 001 2(a) and 004 2(b): the hidden activations under constant weights
 
 

@@ -164,6 +164,153 @@ def zero_init_weights_differ(v: Any, ops: Any, with_inputs: bool = True) -> Any:
     return differ(w, np.asarray(w)[..., :1])
 
 
+# ---- the same statements as the worksheets make them: for every data set (universal)
+
+
+def structured_data(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Data with features 1 and 2 generic, duplicated (x_i2 = x_i1) or mirrored (the examples come in pairs, the
+    second with features 1 and 2 swapped and the same label), labels, eta > 0 and weights u (a second point)."""
+    half = rng.normal(size=(n, case.pairs, case.dim))
+    y = labels(rng, n, case.pairs)
+    if case.structure == "mirrored":
+        swapped = half.copy()
+        swapped[..., [0, 1]] = half[..., [1, 0]]
+        X, y = np.concatenate([half, swapped], axis=1), np.concatenate([y, y], axis=1)
+    else:
+        X = np.concatenate([half, rng.normal(size=half.shape)], axis=1)
+        y = np.concatenate([y, labels(rng, n, case.pairs)], axis=1)
+        if case.structure == "duplicated":
+            X[..., 1] = X[..., 0]
+    return {"X": X, "y": y, "eta": reals(rng, n, low=0.0, high=4.0, open_low=True)}
+
+
+def structure_cases(*structures: str, steps: tuple[int, ...] = (1,)) -> st.SearchStrategy:
+    return grid(pairs=range(1, 3), dim=range(2, 4), structure=list(structures), steps=list(steps))
+
+
+def _steps_from_zero(v: Any, ops: Any, steps: int) -> Any:
+    w = np.asarray(v.X)[..., 0, :] * 0
+    for _ in range(steps):
+        w = logistic.gd_step(w, v.X, v.y, v.eta, ops)
+    return w
+
+
+def weights_differ_after_step_from_zero(v: Any, ops: Any) -> Any:
+    """Every data set: one step from w = 0 leaves some w_k different from w_1."""
+    w = _steps_from_zero(v, ops, 1)
+    return differ(w, np.asarray(w)[..., :1])
+
+
+UNIVERSAL_FORMALISATION = (
+    "for all data X (2m examples, dim >= 2 features), labels y in {0,1} and eta > 0: one GD step from w = 0 gives "
+    "w_k != w_1 for some k. Drawn so that the domain's special structures occur: features 1 and 2 generic, "
+    "duplicated, or exchanged by a pairing of the examples (mirrored)"
+)
+UNIVERSAL_CORRECTION = "zero-init.ws{}.weights-from-zero-tie-only-where-the-data-tie"
+
+
+@forall(
+    id="zero-init.ws000.zero-init-weights-always-updated-differently",
+    worksheet=WS000,
+    location="1(d)",
+    quote="our weights will be updated differently because the gradient depends on the input and the input is different across dimensions",
+    statement=(
+        r"From $w = 0$ the weights of logistic regression are always updated differently, since the gradient depends "
+        r"on the inputs and the inputs differ across dimensions."
+    ),
+    formalisation=UNIVERSAL_FORMALISATION + "; the features are never identical (the inputs differ across dimensions).",
+    fact="logistic-zero-init-weights-always-become-different",
+    expected="refuted",
+    cases=structure_cases("generic", "mirrored"),
+    instances=structured_data,
+    erratum=Erratum(
+        r"One step from 0 gives $w_k - w_l = \eta\sum_i (y_i - \frac12)(x_{ik} - x_{il})$, which vanishes although the "
+        r"inputs differ across dimensions when the data pair each example with one whose dimensions $k, l$ are swapped "
+        r"(same label); such weights, and those of duplicated features, stay equal at every iteration.",
+        corrected_by=UNIVERSAL_CORRECTION.format("000"),
+        replacement=(
+            "our weights will be updated differently (unless two dimensions are exchangeable in the data, e.g. "
+            "duplicated: their weights stay equal) because the gradient depends on the input and the input is "
+            "different across dimensions"
+        ),
+    ),
+)
+def ws000_weights_always_differ(v: Any, ops: Any) -> Any:
+    return weights_differ_after_step_from_zero(v, ops)
+
+
+@forall(
+    id="zero-init.ws004.zero-init-never-runs-into-symmetry",
+    worksheet=WS004,
+    location="2(g)",
+    quote="for logistic regression, we don’t run into this issue",
+    statement=r"Logistic regression never runs into the symmetry problem: from $w = 0$ the weights always become different.",
+    formalisation=UNIVERSAL_FORMALISATION + ".",
+    fact="logistic-zero-init-weights-always-become-different",
+    expected="refuted",
+    cases=structure_cases("generic", "duplicated", "mirrored"),
+    instances=structured_data,
+    erratum=Erratum(
+        r"One step from 0 gives $w_k - w_l = \eta\sum_i (y_i - \frac12)(x_{ik} - x_{il})$: the weights of duplicated "
+        r"features (or of features exchanged by a pairing of the examples) start equal and stay equal at every "
+        r"iteration, the symmetry the worksheet says logistic regression escapes.",
+        corrected_by=UNIVERSAL_CORRECTION.format("004"),
+        replacement=(
+            "for logistic regression, we don’t run into this issue, except that features exchangeable in the data "
+            "(e.g. duplicated) keep equal weights"
+        ),
+        contestable=(
+            "the other reading: 'this issue' is hidden units that compute the same function, which a net with one "
+            "output unit and no hidden layer cannot have; read so, the sentence holds"
+        ),
+    ),
+)
+def ws004_weights_always_differ(v: Any, ops: Any) -> Any:
+    return weights_differ_after_step_from_zero(v, ops)
+
+
+TIE_CORRECTION = dict(
+    statement=(
+        r"Correction: one step from $w = 0$ gives $w_k - w_l = \eta\sum_i (y_i - \frac12)(x_{ik} - x_{il})$, so the "
+        r"weights are updated differently unless these sums vanish; features exchangeable in the data (duplicated, or "
+        r"swapped by a pairing of the examples) keep equal weights at every iteration."
+    ),
+    formalisation=(
+        "for all data (generic, duplicated or mirrored features 1 and 2, as drawn above), labels, eta > 0: after one GD "
+        "step from 0, w_k - w_1 == eta sum_i (y_i - 1/2)(x_ik - x_i1) for every k; and for duplicated or mirrored "
+        "features, w_1 == w_2 after t in {1, 2} steps (each step decided by the twin where float64 summation order leaves a mirrored tie unclear; t beyond costs the ci budget, and the tie at every t follows from the exchange symmetry of the data)."
+    ),
+    expected="holds",
+    cases=structure_cases("generic", "duplicated", "mirrored", steps=(1, 2)),
+    instances=structured_data,
+    mutant=Mutant("generic features said to stay tied as well", always_tied=True),
+)
+
+
+@forall(
+    id="zero-init.ws004.weights-from-zero-tie-only-where-the-data-tie",
+    worksheet=WS004,
+    location="2(g)",
+    quote="we don’t run into this issue",
+    **TIE_CORRECTION,
+)
+@forall(
+    id="zero-init.ws000.weights-from-zero-tie-only-where-the-data-tie",
+    worksheet=WS000,
+    location="1(d)",
+    quote="the input is different across dimensions",
+    **TIE_CORRECTION,
+)
+def weights_tie_only_where_data_tie(v: Any, ops: Any, always_tied: bool = False) -> dict[str, Any]:
+    w1 = _steps_from_zero(v, ops, 1)
+    per_feature = np.asarray(v.eta)[..., None] * ops.matvec(ops.T(v.X), v.y - ops.asarray(0.5))  # eta sum_i (y_i - 1/2) x_ik
+    out = {"w_k - w_1 = eta sum_i (y_i - 1/2)(x_ik - x_i1)": equal(w1 - w1[..., :1], per_feature - per_feature[..., :1])}
+    if v.structure != "generic" or always_tied:
+        wt = _steps_from_zero(v, ops, v.steps)
+        out[f"w_1 = w_2 after {v.steps} steps"] = equal(wt[..., 0], wt[..., 1])
+    return out
+
+
 not_checkable(
     id="zero-init.ws000.one-output-nothing-to-be-equal",
     worksheet=WS000,
