@@ -267,3 +267,17 @@ def test_a_correction_later_lines_depend_on_is_carried_forward():
     rows = fix_rows(_catalogue_records(), []).get(WS003, [])
     carried = {r.lines[0]: r.carries for r in rows if r.carries}
     assert carried.get(186) == 178, carried  # 2.4 still uses the refuted condition of 2.3
+
+
+def test_a_catalogue_claim_without_a_quote_is_malformed():
+    from claims.engine import REGISTRY, Mutant, equal, forall, st
+
+    def check(v, ops):
+        return equal(v.x, v.x)
+
+    check.__module__ = "claims.some_topic"  # as if declared in the catalogue
+    with REGISTRY.scratch() as reg:
+        forall(id="t.no-quote", worksheet=WS003, location="1", statement="x = x", expected="holds",
+               cases=st.fixed_dictionaries({"x": st.floats(0, 1)}), mutant=Mutant("m"))(check)
+        (problems,) = [c.problems for c in reg.claims.values()]
+    assert any(p.startswith("missing quote") for p in problems)

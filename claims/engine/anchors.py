@@ -12,9 +12,6 @@ from typing import Any
 
 from claims.engine.worksheet import Equation, Folder, Worksheet, normalise
 
-# Every catalogue claim cites its words; a claim without quote= is a malformed declaration.
-QUOTE_REQUIRED = False
-
 
 @dataclass(frozen=True)
 class Anchor:
@@ -35,7 +32,7 @@ def anchor(claim: Any, folder: Folder | None) -> Anchor:
     sheet = folder.sheet(claim.worksheet) if folder else None
     if sheet is None:
         return Anchor("skipped", None, None)
-    if not claim.quote:
+    if not claim.quote:  # a catalogue claim without one is malformed (declare.py); others are only noted
         return Anchor("no-quote", None, None, f"claim '{claim.id}' has no quote=: cite the worksheet's words so its line can be found")
     spans = sheet.locate(claim.quote)
     quote = normalise(claim.quote)
@@ -55,11 +52,9 @@ def anchor_record(record: dict[str, Any], claim: Any, folder: Folder | None) -> 
     """Add ``quote``, ``lines`` and ``fix`` to a result record; a stale quote makes the verdict ``stale``."""
     a = anchor(claim, folder) if claim is not None else Anchor("skipped", None, None)
     record.update(quote=a.quote, lines=a.lines, fix=_fix(claim, a), anchor=a.status, anchor_note=a.note)
-    if a.status == "stale" or (a.status == "no-quote" and QUOTE_REQUIRED):
-        record["checked_verdict"] = record["verdict"]
-        record["verdict"] = "stale" if a.status == "stale" else "error"
-        record["gate"] = "fail"
-        record["message"] = "\n".join(m for m in (a.note if a.status == "stale" else f"malformed: {a.note}", record.get("message")) if m)
+    if a.status == "stale":
+        record.update(checked_verdict=record["verdict"], verdict="stale", gate="fail")
+        record["message"] = "\n".join(m for m in (a.note, record.get("message")) if m)
     return record
 
 

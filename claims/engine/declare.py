@@ -214,6 +214,8 @@ def _problems(c: Claim, has_id: bool) -> list[str]:
     for name in ("worksheet", "location", "statement"):
         if not str(getattr(c, name) or "").strip():
             out.append(f"missing {name}; every claim cites its worksheet, location and statement")
+    if c.module.startswith("claims.") and not str(c.quote or "").strip():
+        out.append("missing quote; every catalogue claim cites the worksheet words it encodes: quote=r'...' (claims/README.md)")
     if c.worksheet and c.worksheet not in WORKSHEETS:
         out.append(f"worksheet '{c.worksheet}' is not listed in claims/worksheets.py; add it there")
     if c.kind not in KINDS:
