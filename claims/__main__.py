@@ -2,6 +2,7 @@
 
 ``check`` runs claims whose id contains a given text and prints each verdict with its
 counterexample and negative control; ``bench`` times the ci profile serial and parallel;
+``stats`` prints the median and maximum lines per claim by kind;
 ``coverage [WORKSHEET]`` prints the displayed equations no claim quotes, with their lines.
 Exit status: 0 all well, 1 a gate failure or a missed negative control, 2 a usage error
 (an unknown profile, or no claim matches).
@@ -86,6 +87,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0 if complete else 1
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from claims.engine.stats import table
+
+    print("\n".join(table(_matching(args.text))))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m claims", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     cov.add_argument("text", nargs="*", help="worksheets whose file name contains TEXT (default: all)")
     cov.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
     cov.set_defaults(fn=cmd_coverage)
-    for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench)):
+    for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench), ("stats", cmd_stats)):
         p = sub.add_parser(name)
         p.add_argument("text", nargs="*", help="select claims whose id contains TEXT (or a worksheet file name)")
         p.set_defaults(fn=fn)

@@ -175,7 +175,13 @@ class Ops:
 
     def expect(self, values: Any, probs: Any, axis: Any = -1) -> Any:
         """E[X] = sum_i p_i x_i over a finite distribution (probabilities as exact fractions or floats)."""
-        return self.sum(values * np.asarray(probs, dtype=object if not self.batched else float), axis=axis)
+        p = np.asarray(probs, dtype=float) if self.batched else np.frompyfunc(self.exact, 1, 1)(np.asarray(probs, dtype=object))
+        return self.sum(values * p, axis=axis)
+
+    @staticmethod
+    def exact(q: Any) -> Any:
+        """A number (a Fraction included) as this backend's exact or enclosing value."""
+        return q
 
 
 _ERF = np.frompyfunc(math.erf, 1, 1)
@@ -284,6 +290,10 @@ class Mpmath(Ops):
     @staticmethod
     def asarray(x: Any) -> Any:
         return to_mp(x)
+
+    @staticmethod
+    def exact(q: Any) -> Any:
+        return mpmath.mpf(q.numerator) / q.denominator if isinstance(q, Fraction) else to_mp(q)
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
@@ -407,6 +417,10 @@ class Interval(Ops):
     @staticmethod
     def asarray(x: Any) -> Any:
         return to_iv(x)
+
+    @staticmethod
+    def exact(q: Any) -> Any:
+        return ball(q)
 
     @staticmethod
     def where(cond: Any, a: Any, b: Any) -> Any:

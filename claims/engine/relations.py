@@ -486,8 +486,15 @@ def _decide_condition(cond: Any, bits: int) -> Decision:
         entry = _index(k, cond.truth.shape)
         leaves = []
         for x, y in cond.leaves:
-            shape = np.broadcast_shapes(np.shape(x), np.shape(y), cond.truth.shape)
+            try:
+                shape = np.broadcast_shapes(np.shape(x), np.shape(y), cond.truth.shape)
+                reduced = len(shape) != len(entry)
+            except ValueError:
+                shape, reduced = np.broadcast_shapes(np.shape(x), np.shape(y)), True
             xs, ys = _entries(x, shape), _entries(y, shape)
+            if reduced:  # a condition reduced by all/any: every comparison it was reduced from
+                leaves.append([enclosure(b - a) for a, b in zip(xs, ys)])
+                continue
             at = int(np.ravel_multi_index(entry, shape)) if shape else 0
             leaves.append(enclosure(ys[at] - xs[at]))
         return Decision(False, certificate={"quantity": "condition", "entry": entry, "comparisons (right - left)": leaves, "bits": bits})
