@@ -241,3 +241,65 @@ def test_a_malformed_declaration_is_named_once_at_collection(tmp_path, workers):
     lines = [line for line in proc.stdout.splitlines() if line.startswith("claims: fixture.declared-without-a-negative-control")]
     assert len(lines) == 1 and "no negative control" in lines[0], proc.stdout[-2000:]
     assert proc.returncode == 1 and report["claims"][0]["verdict"] == "error"
+
+
+# ---------------------------------------------------------------- the review: negative controls, flags, the committed record
+
+
+def test_weak_checks_are_red_or_flagged_in_the_main_job(tmp_path):
+    proc, report = run_claims(tmp_path, *shipped_args(), "-k", "fixture", extra="tests.fixtures.weak_checks")
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    claims = by_id(report)
+    missed = claims["fixture.control-not-caught"]
+    assert missed["verdict"] == "holds" and missed["gate"] == "fail" and missed["negative_control_verdict"] == "holds"
+    assert "negative control not caught: the deliberately wrong variant 'an unused parameter'" in missed["message"]
+    itself = claims["fixture.compares-itself"]
+    assert itself["gate"] == "fail" and "the check cannot fail: 'check' compares an array with itself" in itself["message"]
+    one = claims["fixture.one-entry-of-many"]
+    assert one["gate"] == "pass" and one["negative_control_verdict"] == "refuted" and "sliced from a larger array" in one["evidence"]["flags"][0]
+    assert "`fixture.one-entry-of-many`: 'check' compares one entry" in (tmp_path / "out" / "README.md").read_text()
+    assert "NEGATIVE CONTROL NOT CAUGHT: fixture.control-not-caught" in proc.stdout and "matches its pin, but the check failed review" in proc.stdout
+
+
+def test_every_claim_runs_its_negative_controls_in_the_main_job(tmp_path):
+    proc, report = run_claims(tmp_path, *shipped_args(), "-k", GD)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    claims = by_id(report)
+    assert claims["gd.converges-iff-eta-below-2-over-max-curvature"]["negative_control_verdict"] == "refuted"
+    assert "negative_control_verdict" not in claims["gd.convergence-requires-eta-below-min-reciprocal-curvature"]  # an erratum has none
+
+
+def test_a_claim_that_checks_less_than_the_committed_record_turns_red(tmp_path):
+    _, committed = run_claims(tmp_path / "first", "-n", "0", "-k", GD, "--claims-baseline", "none")
+    claims = by_id(committed)
+    holds = claims["gd.converges-iff-eta-below-2-over-max-curvature"]["evidence"]
+    holds.update(instances=holds["instances"] + 64, examples=holds["examples"] + 1)
+    holds["relations"]["a sub-check since removed"] = 4
+    claims["gd.convergence-requires-eta-below-min-reciprocal-curvature"]["counterexample"]["inputs"]["eta"] = 12.5
+    baseline = tmp_path / "committed.json"
+    baseline.write_text(json.dumps(committed))
+
+    proc, report = run_claims(tmp_path / "second", *shipped_args(), "-k", GD, "--claims-baseline", str(baseline))
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    changed = by_id(report)["gd.converges-iff-eta-below-2-over-max-curvature"]
+    assert changed["verdict"] == "holds" and changed["gate"] == "fail"
+    for named in ("fewer examples: 200 where the committed record has 201", "fewer instances: 12,800 where the committed record has 12,864",
+                  "sub-check(s) no longer checked: 'a sub-check since removed'"):
+        assert named in changed["message"] and named in proc.stdout
+    assert "CHANGED: gd.convergence-requires-eta-below-min-reciprocal-curvature: a different counterexample" in proc.stdout
+
+    proc, _ = run_claims(tmp_path / "accepted", *shipped_args(), "-k", GD, "--claims-baseline", str(baseline), "--claims-accept-changes")
+    assert proc.returncode == 0 and "accepted: gd.converges-iff-eta-below-2-over-max-curvature: fewer examples" in proc.stdout
+    proc, _ = run_claims(tmp_path / "quick", *shipped_args(), "-k", GD, "--claims-baseline", str(baseline), "--claims-profile", "quick")
+    assert proc.returncode == 0 and "evidence not compared: no committed record under this profile" in proc.stdout
+
+
+@pytest.mark.parametrize("workers", ["shipped", "serial"])
+def test_a_check_that_exits_with_status_zero_is_an_error_row(tmp_path, workers):
+    args = shipped_args() if workers == "shipped" else ["-n", "0"]
+    proc, report = run_claims(tmp_path, *args, "-k", f"{GD} or fixture", extra="tests.fixtures.exiting_claim", timeout=240)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    claims = by_id(report)
+    row = claims["fixture.check-exits-with-status-zero"]
+    assert row["verdict"] == "error" and ("crashed" if workers == "shipped" else "called os._exit(0)") in row["message"]
+    assert claims["gd.converges-iff-eta-below-2-over-max-curvature"]["verdict"] == "holds"

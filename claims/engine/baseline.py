@@ -79,8 +79,8 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     oe, ne = old.get("evidence") or {}, new.get("evidence") or {}
     if oe.get("profile", ne.get("profile")) != ne.get("profile"):
         return out
-    domain = "exhaustive domain (cases)" if ne.get("method") == "exhaustive" else "instances"
-    for key, what in (("examples", "examples"), ("instances", domain)):
+    counts = (("instances", "exhaustive domain (cases)"),) if ne.get("method") == "exhaustive" else (("examples", "examples"), ("instances", "instances"))
+    for key, what in counts:
         if _fewer(oe.get(key), ne.get(key)):
             out.append(f"fewer {what}: {ne[key]:,} where the committed record has {oe[key]:,}")
     out += _fewer_steps(old, new) + _fewer_relations(oe.get("relations"), ne.get("relations"))
