@@ -301,4 +301,7 @@ class DualOps(Ops):
 def directional(f: Any, x: Any, direction: Any, ops: Ops) -> Any:
     """The derivative of ``f(x, ops)`` at x along ``direction`` (the one-sided one at a kink)."""
     out = f(Dual(x, direction), DualOps(ops))
+    if isinstance(out, np.ndarray) and out.dtype == object and any(isinstance(e, Dual) for e in out.flat):
+        raise TypeError("derivative: f put Duals into a NumPy array (np.stack, np.array, np.broadcast_arrays on values); "
+                        "build it with ops functions and arithmetic")
     return out.der if isinstance(out, Dual) else out * 0

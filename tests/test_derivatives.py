@@ -291,3 +291,10 @@ def test_one_sided_derivatives_at_kinks_and_jumps(ops_name):
     assert [float(v) for v in derivative(lambda t, o: o.step(t), zero, ops, 1)] == [0.0] * 3
     assert all(np.isnan(float(v)) for v in derivative(lambda t, o: o.step(t), zero, ops, -1))
     assert all(np.isnan(float(v)) for v in derivative(lambda t, o: o.sign(t), zero, ops, 1))
+
+
+def test_a_numpy_call_that_swallows_duals_is_an_error_not_a_value():
+    from models.ops import F64
+
+    with pytest.raises(TypeError, match="put Duals into a NumPy array"):
+        gradient(lambda a, o: quadratic.loss(np.ones(2), a[..., 0], a[..., 1], o), np.ones((1, 2)), F64)
