@@ -111,25 +111,32 @@ def relations(claim: Claim, v: Instance, ops: Any, overrides: dict[str, Any]) ->
     return rels
 
 
-def reruns(claim: Claim, batch: Instance, seed: int, overrides: dict[str, Any]) -> dict[str, list[R.Rerun]]:
-    """The check again on the batch nudged by a few ulps with sums in reverse order, and in float32:
-    each entry's rounding scale. A float32 rerun that crashes (a model insisting on float64) is not used.
+def screen_reruns(claim: Claim, batch: Instance, seed: int, overrides: dict[str, Any], rels: dict[str, R.Relation], n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each relation screened against its entries' rounding scales: the check again on the batch
+    nudged by a few ulps with sums in reverse order, and in float32 (see R.Rerun).
+
+    The float32 rerun can only widen a scale, which clears more of an equation and less of an
+    inequality; it is skipped only when every relation is an equation the nudge already clears.
     """
     moved = relations(claim, nudged(batch, seed), F64R, overrides)
+    again = {label: [R.Rerun(moved[label])] for label in rels}
+    out = {label: R.screen(rel, again[label], n) for label, rel in rels.items()}
+    if all(rel.op == "==" and np.all(out[label][0] == R.HOLDS) for label, rel in rels.items()):
+        return out
     try:
         with np.errstate(all="ignore"):
             single = relations(claim, in_float32(batch), F32, overrides)
-    except Exception:
-        single = {}
-    return {label: [R.Rerun(moved[label])] + ([R.Rerun(single[label], R.F32_FACTOR)] if label in single else []) for label in moved}
+    except Exception:  # a model insisting on float64: no float32 estimate
+        return out
+    return {label: R.screen(rel, again[label] + [R.Rerun(single[label], R.F32_FACTOR)], n) if label in single else out[label]
+            for label, rel in rels.items()}
 
 
-def screen_batch(rels: dict[str, R.Relation], again: dict[str, list[R.Rerun]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per instance: the float64 screen over every relation (FAILS if any fails clearly, HOLDS if all
-    hold clearly, else UNCLEAR), and the worst badness for ordering the twin's work."""
+def screen_batch(screened: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per instance over every relation: FAILS if any fails clearly, HOLDS if all hold clearly, else
+    UNCLEAR; and the worst badness, for ordering the twin's work."""
     status, bad = np.full(n, R.HOLDS), np.zeros(n)
-    for label, rel in rels.items():
-        r_status, r_bad = R.screen(rel, again.get(label, []), n)
+    for r_status, r_bad in screened.values():
         status = np.where((status == R.FAILS) | (r_status == R.FAILS), R.FAILS, np.minimum(status, r_status))
         bad = np.maximum(bad, r_bad)
     return status, bad
@@ -243,7 +250,7 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
         batch, n = build_batch(case, claim.instances, seed, profile.batch)
         rels = relations(claim, batch, F64, overrides)
         tally.seen.add(rels, batch, n)
-        status, bad = screen_batch(rels, reruns(claim, batch, seed, overrides), n)
+        status, bad = screen_batch(screen_reruns(claim, batch, seed, overrides, rels, n), n)
         tally.examples += 1
         tally.instances += n
         # for-all: every instance not clearly holding, likely failures first; exists: likely witnesses first
@@ -347,7 +354,7 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
     batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
     rels = relations(claim, batch, F64, overrides)
     tally.seen.add(rels, batch, n)
-    again = reruns(claim, batch, drawn[1], overrides)
+    screened = screen_reruns(claim, batch, drawn[1], overrides, {k: r for k, r in rels.items() if k not in broken}, n)
     tally.examples += 1
     tally.instances += n
     spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
@@ -356,10 +363,10 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
     # Each instance some open step cannot clear is decided once by the twin, for all those steps.
     open_steps: dict[int, list[str]] = {}
     said_fails: set[tuple[int, str]] = set()
-    for label, rel in rels.items():
+    for label in rels:
         if label in broken:
             continue
-        status, bad = R.screen(rel, again[label], n)
+        status, bad = screened[label]
         suspects = [int(i) for i in np.argsort(-bad, kind="stable") if status[i] != R.HOLDS]
         for i in suspects + ([0] if spot and status[0] == R.HOLDS else []):
             open_steps.setdefault(i, []).append(label)
@@ -408,7 +415,7 @@ def run_exhaustive(claim: Claim, overrides: dict[str, Any]) -> Tally:
     batch.data = frozenset(k for k, v in batch.items() if np.ndim(v) and np.shape(v)[0] == n)
     rels = relations(claim, batch, F64, overrides)
     tally.seen.add(rels, batch, n)
-    status, bad = screen_batch(rels, {}, n)
+    status, bad = screen_batch({label: R.screen(rel, [], n) for label, rel in rels.items()}, n)
     tally.examples = tally.instances = n
     spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
     for i in np.argsort(-bad, kind="stable"):
