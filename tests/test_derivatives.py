@@ -297,4 +297,4 @@ def test_a_numpy_call_that_swallows_duals_is_an_error_not_a_value():
     from models.ops import F64
 
     with pytest.raises(TypeError, match="put Duals into a NumPy array"):
-        gradient(lambda a, o: quadratic.loss(np.ones(2), a[..., 0], a[..., 1], o), np.ones((1, 2)), F64)
+        gradient(lambda a, o: quadratic.loss(np.ones((2, 2)), a[..., 0], a[..., 1], o), np.ones((2, 2)), F64)
