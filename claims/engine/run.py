@@ -635,13 +635,23 @@ def is_positive(verdict: str) -> bool:
 
 
 def _where(exc: BaseException) -> str:
-    """The innermost frame of the traceback that belongs to claims/ or models/."""
-    ours = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(ROOT))]
-    frames = [f for f in ours if "/claims/engine/" not in f.filename] or ours
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f"  at {Path(f.filename).relative_to(ROOT)}:{f.lineno} in {f.name}: {f.line}"
+    """Where a check failed: its innermost line in the catalogue, and the innermost project line
+    below it when that is elsewhere (a model). Installed packages (a .tox folder inside the project
+    included) and the engine itself are never named."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _ours(f.filename)]
+    catalogue = [f for f in frames if "/claims/engine/" not in f.filename and "/claims/" in f.filename]
+    lines = [_frame(f) for f in (catalogue[-1:] or frames[-1:])]
+    if frames and catalogue and frames[-1] is not catalogue[-1] and "/claims/engine/" not in frames[-1].filename:
+        lines.append(_frame(frames[-1], "inside"))
+    return "\n".join(lines)
+
+
+def _ours(filename: str) -> bool:
+    return filename.startswith(str(ROOT)) and not any(part in filename for part in ("/.tox/", "site-packages", "/.venv/"))
+
+
+def _frame(f: traceback.FrameSummary, word: str = "at") -> str:
+    return f"  {word} {Path(f.filename).relative_to(ROOT)}:{f.lineno} in {f.name}: {f.line}"
 
 
 @contextmanager
