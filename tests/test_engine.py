@@ -364,3 +364,9 @@ def test_an_undecidable_instance_met_while_shrinking_does_not_hide_the_counterex
     record = check(_claim(check_fn, cases=st.fixed_dictionaries({}), instances=batch))
     assert record["verdict"] == "refuted", record["message"]
     assert record["counterexample"]["inputs"]["x"] == 4.0
+
+
+def test_a_counterexample_names_the_sides_as_the_claim_does():
+    names = ("worksheet formula", "true derivative")
+    record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x), ops.sigmoid_prime(v.x), names=names)))
+    assert record["verdict"] == "refuted" and set(names) <= set(record["counterexample"]["values"])

@@ -34,33 +34,35 @@ _ARB = type(ball(0))
 class Relation:
     """lhs <op> rhs, where op is one of '==', '!=', '<', '<=', 'true'.
 
-    ``show`` holds named values a reader needs to see in a counterexample (e.g. the factors rho).
+    ``show`` holds named values a reader needs to see in a counterexample (e.g. the factors rho);
+    ``names`` names the two sides there (e.g. ("worksheet formula", "true gradient")).
     """
 
     op: str
     lhs: Any
     rhs: Any = None
     show: dict[str, Any] | None = None
+    names: tuple[str, str] = ("lhs", "rhs")
 
 
-def equal(lhs: Any, rhs: Any, show: dict[str, Any] | None = None) -> Relation:
+def equal(lhs: Any, rhs: Any, show: dict[str, Any] | None = None, names: tuple[str, str] = ("lhs", "rhs")) -> Relation:
     """Every entry of lhs equals the matching entry of rhs (broadcasting allowed)."""
-    return Relation("==", lhs, rhs, show)
+    return Relation("==", lhs, rhs, show, names)
 
 
-def differ(lhs: Any, rhs: Any, show: dict[str, Any] | None = None) -> Relation:
+def differ(lhs: Any, rhs: Any, show: dict[str, Any] | None = None, names: tuple[str, str] = ("lhs", "rhs")) -> Relation:
     """Some entry of lhs differs from the matching entry of rhs."""
-    return Relation("!=", lhs, rhs, show)
+    return Relation("!=", lhs, rhs, show, names)
 
 
-def less(lhs: Any, rhs: Any, show: dict[str, Any] | None = None) -> Relation:
+def less(lhs: Any, rhs: Any, show: dict[str, Any] | None = None, names: tuple[str, str] = ("lhs", "rhs")) -> Relation:
     """Every entry of lhs is strictly below rhs."""
-    return Relation("<", lhs, rhs, show)
+    return Relation("<", lhs, rhs, show, names)
 
 
-def at_most(lhs: Any, rhs: Any, show: dict[str, Any] | None = None) -> Relation:
+def at_most(lhs: Any, rhs: Any, show: dict[str, Any] | None = None, names: tuple[str, str] = ("lhs", "rhs")) -> Relation:
     """Every entry of lhs is at most rhs."""
-    return Relation("<=", lhs, rhs, show)
+    return Relation("<=", lhs, rhs, show, names)
 
 
 def is_true(condition: Any, show: dict[str, Any] | None = None) -> Relation:
@@ -200,7 +202,7 @@ def equal_array(lhs: Any, rhs: Any, ops: Any, names: tuple[str, str] = ("stated"
     shapes = [np.shape(x)[1:] if ops.batched else np.shape(x) for x in (lhs, rhs)]
     if shapes[0] != shapes[1]:
         return is_true(exact(False), show={f"{names[0]} shape": list(shapes[0]), f"{names[1]} shape": list(shapes[1])})
-    return equal(lhs, rhs)
+    return equal(lhs, rhs, names=names)
 
 
 def all_equal(x: Any, axis: int = -1) -> Relation:
@@ -513,7 +515,8 @@ def sides(rel: Relation) -> dict[str, Any]:
             value = np.where(cond.truth == 0.5, None, cond.truth == 1)
             return {"condition": to_json(np.asarray(value, dtype=object)), **shown}
         return {"condition": to_json(np.asarray(cond)), **shown}
-    return {"lhs": to_json(rel.lhs), "rhs": to_json(rel.rhs), **shown}
+    left, right = rel.names
+    return {left: to_json(rel.lhs), right: to_json(rel.rhs), **shown}
 
 
 def digits_agreed(f64: Relation, twin_rel: Relation, row: int, n: int) -> float | None:

@@ -476,7 +476,7 @@ def _first(rel: R.Relation) -> R.Relation:
 
     lhs = rel.lhs.value if isinstance(rel.lhs, R.Cmp) else rel.lhs
     shown = {k: strip(v) for k, v in (rel.show or {}).items()}
-    return R.Relation(rel.op, strip(lhs), None if rel.rhs is None else strip(rel.rhs), shown)
+    return R.Relation(rel.op, strip(lhs), None if rel.rhs is None else strip(rel.rhs), shown, rel.names)
 
 
 def reproduce_command(claim_id: str, profile: str = "ci") -> str:
