@@ -1,8 +1,9 @@
 """Skip-layer networks: regression outputs, the weight count and the gradient of the one-unit net (000 part 2).
 
 The partial derivatives that 2(d) writes unevaluated (ds_y/dw_xh, ds_h/dw_xh, ...) get their own
-truth by forward-mode differentiation (``Dual``) of the same expressions, pushed through
-``skip_layer.scalar_forward`` itself where the expression is the model's.
+truth by forward-mode differentiation (``claims.engine.derivative``) of the same expressions, pushed
+through ``skip_layer.scalar_forward`` itself where the expression is the model's; the model's
+hand-written ``skip_layer.grad_y`` is cross-checked against it.
 """
 
 from __future__ import annotations
@@ -12,66 +13,24 @@ from typing import Any
 
 import numpy as np
 
-from claims.engine import Erratum, Mutant, Step, derivation, equal, exact, forall, is_true, lt, not_checkable, st
+from claims.engine import (
+    Erratum,
+    Mutant,
+    Step,
+    derivation,
+    derivative,
+    equal,
+    exact,
+    forall,
+    is_true,
+    lt,
+    not_checkable,
+    st,
+)
 from claims.strategies import SCALES, SMOOTH_ACTIVATIONS, grid, normal, widths
 from claims.worksheets import WS000
 from models import F64, fcnet, skip_layer
 from models.fcnet import activation
-
-# ---------------------------------------------------------------- forward-mode differentiation
-
-
-class Dual:
-    """A value and its derivative along one chosen variable; + and * follow the sum and product rules."""
-
-    __array_ufunc__ = None  # NumPy arrays defer to Dual's reflected operators instead of looping
-
-    def __init__(self, val: Any, der: Any) -> None:
-        self.val, self.der = val, der
-
-    def __add__(self, other: Any) -> Dual:
-        o = _as_dual(other)
-        return Dual(self.val + o.val, self.der + o.der)
-
-    def __mul__(self, other: Any) -> Dual:
-        o = _as_dual(other)
-        return Dual(self.val * o.val, self.der * o.val + self.val * o.der)
-
-    __radd__ = __add__
-    __rmul__ = __mul__
-
-
-def _as_dual(x: Any) -> Dual:
-    return x if isinstance(x, Dual) else Dual(x, x * 0)
-
-
-class DualOps:
-    """An ops backend whose activations accept Duals (chain rule with the base backend's g')."""
-
-    def __init__(self, base: Any) -> None:
-        self.base = base
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.base, name)
-
-    def _chain(self, name: str, d: Any) -> Dual:
-        g, g_prime = activation(name, self.base)
-        if not isinstance(d, Dual):
-            return g(d)
-        return Dual(g(d.val), g_prime(d.val) * d.der)
-
-    def sigmoid(self, d: Any) -> Dual:
-        return self._chain("sigmoid", d)
-
-    def tanh(self, d: Any) -> Dual:
-        return self._chain("tanh", d)
-
-
-def derivative(f: Callable[[Dual], Any], at: Any, ops: Any) -> Any:
-    """df/dt at t = ``at`` (zero when f does not depend on t)."""
-    out = f(Dual(at, ops.one(at)))
-    return out.der if isinstance(out, Dual) else ops.zero(out)
-
 
 # ---------------------------------------------------------------- the one-unit net of 2(d)
 
@@ -94,7 +53,7 @@ def _fwd(v: Any, ops: Any) -> skip_layer.ScalarSkip:
 
 
 def _g(v: Any, ops: Any) -> Callable[[Any], Any]:
-    return activation(v.g, DualOps(ops))[0]
+    return activation(v.g, ops)[0]
 
 
 def _g_prime(v: Any, ops: Any) -> Callable[[Any], Any]:
@@ -104,17 +63,12 @@ def _g_prime(v: Any, ops: Any) -> Callable[[Any], Any]:
 def d_model(v: Any, ops: Any, node: str, wrt: str) -> Any:
     """d(node)/d(wrt) for a node of ``scalar_forward`` (s_h, h, s_y, y), by forward mode through the model."""
     args = {k: v[k] for k in (*WEIGHTS, "x")}
-
-    def f(t: Dual) -> Any:
-        moved = {**args, wrt: t}
-        return getattr(skip_layer.scalar_forward(*moved.values(), v.g, DualOps(ops)), node)
-
-    return derivative(f, v[wrt], ops)
+    return derivative(lambda t, o: getattr(skip_layer.scalar_forward(*{**args, wrt: t}.values(), v.g, o), node), v[wrt], ops)
 
 
 def dy_ds_y(v: Any, ops: Any) -> Any:
     """dy/ds_y, with y = g(s_y)."""
-    return derivative(_g(v, ops), _fwd(v, ops).s_y, ops)
+    return derivative(lambda s, o: _g(v, o)(s), _fwd(v, ops).s_y, ops)
 
 
 # ---------------------------------------------------------------- 2(a), 2(c): remarks
@@ -319,9 +273,8 @@ def listed_partials(v: Any, ops: Any, listed: tuple[str, ...]) -> dict[str, Any]
     partials = [d_model(v, ops, "y", name) if name in WEIGHTS else ops.zero(v.x) for name in listed]
     u = [v[f"u_{k[2:]}"] for k in WEIGHTS]
 
-    def along(t: Any) -> Any:
-        moved = [v[k] + t * u_k for k, u_k in zip(WEIGHTS, u)]
-        return skip_layer.scalar_forward(*moved, v.x, v.g, DualOps(ops)).y
+    def along(t: Any, o: Any) -> Any:
+        return skip_layer.scalar_forward(*[v[k] + t * u_k for k, u_k in zip(WEIGHTS, u)], v.x, v.g, o).y
 
     listed_dot_u = sum(p * u_k for p, u_k in zip(partials, u))
     return {
@@ -472,13 +425,13 @@ derivation(
 
 def _dsh_dwxh(v: Any, ops: Any) -> Any:
     """ds_h/dw_xh = d(w_xh x)/dw_xh."""
-    return derivative(lambda w: w * v.x, v.w_xh, ops)
+    return derivative(lambda w, o: w * v.x, v.w_xh, ops)
 
 
 def _dline3(v: Any, ops: Any) -> Any:
     """g'(s_y) (d/ds_h (w_hy g(s_h)) ds_h/dw_xh + d/dw_xh (w_xy x))."""
-    d_outer = derivative(lambda s: v.w_hy * _g(v, ops)(s), _fwd(v, ops).s_h, ops)
-    d_skip = derivative(lambda w: v.w_xy * v.x, v.w_xh, ops)
+    d_outer = derivative(lambda s, o: v.w_hy * _g(v, o)(s), _fwd(v, ops).s_h, ops)
+    d_skip = derivative(lambda w, o: v.w_xy * v.x, v.w_xh, ops)
     return _g_prime(v, ops)(_fwd(v, ops).s_y) * (d_outer * _dsh_dwxh(v, ops) + d_skip)
 
 
@@ -514,7 +467,7 @@ derivation(
         Step(
             "$g'(s_y)\\frac{\\partial}{\\partial w_{xh}}(w_{hy}h + w_{xy}x)$",
             lambda v, ops: _g_prime(v, ops)(_fwd(v, ops).s_y)
-            * derivative(lambda w: v.w_hy * _g(v, ops)(w * v.x) + v.w_xy * v.x, v.w_xh, ops),
+            * derivative(lambda w, o: v.w_hy * _g(v, o)(w * v.x) + v.w_xy * v.x, v.w_xh, ops),
         ),
         Step(
             "$g'(s_y)\\left(\\frac{\\partial}{\\partial s_h}(w_{hy}g(s_h))\\frac{\\partial s_h}{\\partial w_{xh}}"
@@ -527,7 +480,7 @@ derivation(
         ),
         Step(
             "$w_{hy}g'(s_y)g'(s_h)\\frac{\\partial (w_{xh}x)}{\\partial w_{xh}}$",
-            lambda v, ops: _w_gg(v, ops) * derivative(lambda w: w * v.x, v.w_xh, ops),
+            lambda v, ops: _w_gg(v, ops) * derivative(lambda w, o: w * v.x, v.w_xh, ops),
         ),
         Step("$w_{hy}g'(s_y)g'(s_h)x$", lambda v, ops: _w_gg(v, ops) * v.x),
         Step(
@@ -555,7 +508,8 @@ def _gradient_claim(name: str, wrt: str, tex: str, wrong: str, quote: str) -> Ca
         statement=f"For $y = g(w_{{hy}}g(w_{{xh}}x) + w_{{xy}}x)$: {tex}.",
         formalisation=(
             f"For all w_xh, w_hy, w_xy, x and g in {{sigmoid, tanh}}: the formula equals dy/d{wrt}, the "
-            "forward-mode derivative of y through skip_layer.scalar_forward."
+            "forward-mode derivative (claims.engine.derivative) of y through skip_layer.scalar_forward, as does the "
+            "model's hand-written skip_layer.grad_y (cross-checked)."
         ),
         expected="holds",
         cases=SCALAR_CASES,
@@ -564,17 +518,24 @@ def _gradient_claim(name: str, wrt: str, tex: str, wrong: str, quote: str) -> Ca
     )
 
 
+def _against_truth(v: Any, ops: Any, stated: Any, wrt: str) -> dict[str, Any]:
+    """The stated formula and the model's backward (grad_y), each against the true derivative dy/d(wrt)."""
+    true = d_model(v, ops, "y", wrt)
+    backward = skip_layer.grad_y(v.w_xh, v.w_hy, v.w_xy, v.x, v.g, ops)[WEIGHTS.index(wrt)]
+    return {"formula = true derivative": equal(stated, true), "model backward (grad_y) = true derivative": equal(backward, true)}
+
+
 @_gradient_claim("dy-dw-hy-is-g-prime-s-y-times-h", "w_hy", "$\\partial y/\\partial w_{hy} = g'(s_y)\\,h$", "g(s_y) h: the activation in place of its derivative", r"g'(s_y)h")
 def dy_dw_hy(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd = _fwd(v, ops)
     factor = fwd.y if wrong else _g_prime(v, ops)(fwd.s_y)
-    return equal(factor * fwd.h, d_model(v, ops, "y", "w_hy"))
+    return _against_truth(v, ops, factor * fwd.h, "w_hy")
 
 
 @_gradient_claim("dy-dw-xy-is-g-prime-s-y-times-x", "w_xy", "$\\partial y/\\partial w_{xy} = g'(s_y)\\,x$", "g'(s_h) x: the hidden unit's slope in place of the output's", r"g'(s_y)x")
 def dy_dw_xy(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd = _fwd(v, ops)
-    return equal(_g_prime(v, ops)(fwd.s_h if wrong else fwd.s_y) * v.x, d_model(v, ops, "y", "w_xy"))
+    return _against_truth(v, ops, _g_prime(v, ops)(fwd.s_h if wrong else fwd.s_y) * v.x, "w_xy")
 
 
 @_gradient_claim(
@@ -585,4 +546,4 @@ def dy_dw_xy(v: Any, ops: Any, wrong: bool = False) -> Any:
 def dy_dw_xh(v: Any, ops: Any, wrong: bool = False) -> Any:
     fwd, gp = _fwd(v, ops), _g_prime(v, ops)
     stated = (1 if wrong else v.w_hy) * gp(fwd.s_y) * gp(fwd.s_h) * v.x
-    return equal(stated, d_model(v, ops, "y", "w_xh"))
+    return _against_truth(v, ops, stated, "w_xh")
