@@ -2,9 +2,9 @@
 
 Forward and backward pass of h = s(Vx), z = s(Wh), l = 1/2 ||y - z||^2, step by step (001 part 1).
 
-The truth is the hand-written backward of models/fcnet.py (tested against mpmath) and, for the chain
-rules and Jacobians, derivatives by the complex step, Im f(x + i t)/t for a tiny t: it subtracts
-nothing, so it is exact to working precision (float64 here, 60 and 90 digits in the mpmath twin).
+The truth is the true derivative of the forward maps written against ops (``claims.engine.jacobian`` and
+``derivative``: forward mode, exact to rounding in float64 and a rigorous enclosure in the interval twin),
+next to the hand-written backward of models/fcnet.py, which is cross-checked against it.
 Not a catalogue module (its name starts with "_"); fcnet.backward is looked up at call time.
 """
 
@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import flint
 import mpmath
 import numpy as np
-from flint import acb, arb
 
-from claims.engine import exact, is_true
+from claims.engine import derivative, exact, is_true, jacobian
 from claims.strategies import grid, normal
 from models import fcnet
-from models.ops import IV, MP, Float64
 
 Map = Callable[[Any, Any], Any]
 
@@ -34,58 +31,12 @@ def d(num: str, den: str) -> str:
     return f"\\frac{{\\partial {num}}}{{\\partial {den}}}"
 
 
-# ---------------------------------------------------------------- true derivatives (complex step)
-
-
-class _Complex(Float64):
-    """float64 with an analytic sigmoid, so that a complex step passes through the models."""
-
-    name = "complex128"
-
-    @staticmethod
-    def sigmoid(x: Any) -> Any:
-        return 1 / (1 + np.exp(-x))
-
-
-CX = _Complex()
-_MP_IMAG = np.frompyfunc(mpmath.im, 1, 1)
-_IV_IMAG = np.frompyfunc(lambda y: y.imag if isinstance(y, acb) else 0 * y, 1, 1)
-
-
-def _complex_step(ops: Any) -> tuple[Any, Any, Callable[[Any], Any]]:
-    """Backend to evaluate in, the imaginary step i t, and y -> Im(y)/t, for float64 or the twin."""
-    if ops.name == "mpmath":
-        t = mpmath.mpf(2) ** -(2 * mpmath.mp.prec)  # the O(t^2) error sits far below working precision
-        return MP, mpmath.mpc(0, t), lambda y: _MP_IMAG(y) / t
-    if ops.name == "interval":
-        # Im f(x + it)/t = f'(x) - t^2 f^(3)(x)/6 + ...: widened by t, the enclosure holds f'(x) too.
-        t = arb(2) ** -(2 * flint.ctx.prec)
-        pad = arb(0, t)
-        return IV, acb(0, t), lambda y: _IV_IMAG(y) / t + pad
-    t = 2.0**-100
-    return CX, 1j * t, lambda y: np.imag(y) / t
-
-
-def jacobian(fn: Map, x: Any, ops: Any) -> Any:
-    """Jacobian (..., m, N) of ``fn(x, ops)`` (..., m) at x (..., N): rows are outputs."""
-    backend, it, imag = _complex_step(ops)
-    eye = np.eye(x.shape[-1], dtype=int)
-    return np.stack([imag(fn(x + it * eye[k], backend)) for k in range(x.shape[-1])], axis=-1)
+# ---------------------------------------------------------------- true derivatives (forward mode)
 
 
 def elementwise_derivative(fn: Map, u: Any, ops: Any) -> Any:
     """Derivative of an elementwise map at every entry of u at once."""
-    backend, it, imag = _complex_step(ops)
-    return imag(fn(u + it, backend))
-
-
-def gradient_columns(fn: Map, x: Any, ops: Any) -> Any:
-    """$\\nabla_x q$ for a vector map q: column k is the gradient of the component q_k.
-
-    The complex steps along each input direction give every component at once, so column k is
-    row k of the Jacobian.
-    """
-    return ops.T(jacobian(fn, x, ops))
+    return derivative(fn, u, ops)
 
 
 def sigmoid(u: Any, ops: Any) -> Any:
@@ -103,8 +54,8 @@ def row(u: Any) -> Any:
 
 
 def as_vector(s: Any) -> Any:
-    """A per-instance scalar (one mpf in the twin) as a vector of length 1."""
-    return np.asarray(s)[..., None]
+    """A per-instance scalar (one ball in the twin) as a vector of length 1."""
+    return s[..., None]
 
 
 def has_shape(value: Any, stated: tuple[int, ...], name: str) -> Any:
@@ -184,16 +135,39 @@ def loss_of_h(v: Any) -> Map:
 
 
 def by_entries(fn: Map, M: Any, ops: Any) -> Any:
-    """Jacobian of fn(M) (..., m) in the matrix M (..., r, c), as (..., m, r, c)."""
+    """Jacobian of fn(M) (..., m) in the matrix M (..., r, c), as (..., m, r, c), in one pass: the direction of
+    every entry rides on a new axis before M's last two, so fn gives its other arrays that axis (``vec_up``/``mat_up``)."""
     r, c = M.shape[-2:]
-    J = jacobian(lambda q, o: fn(q.reshape(*q.shape[:-1], r, c), o), M.reshape(*M.shape[:-2], r * c), ops)
-    return J.reshape(*J.shape[:-1], r, c)
+    J = derivative(fn, M[..., None, :, :], ops, np.eye(r * c, dtype=int).reshape(r * c, r, c))  # (..., r c, m)
+    return np.swapaxes(J, -1, -2).reshape(*J.shape[:-2], J.shape[-1], r, c)
+
+
+def vec_up(u: Any) -> Any:
+    return u[..., None, :]
+
+
+def mat_up(M: Any) -> Any:
+    return M[..., None, :, :]
+
+
+def true_weight_gradient(v: Any, ops: Any, layer: str) -> Any:
+    """dl/dW or dl/dV: the true derivative of the loss in every entry of the weight matrix, all in one pass
+    (the directions, one per entry, ride on a new axis; the other inputs broadcast along it)."""
+    M, other = (v.W, v.V) if layer == "W" else (v.V, v.W)
+    r, c = M.shape[-2:]
+    x, y, other = vec_up(v.x), vec_up(v.y), mat_up(other)
+
+    def loss(P: Any, o: Any) -> Any:
+        return fcnet.loss(net_of(other, P) if layer == "W" else net_of(P, other), x, y, o)
+
+    g = derivative(loss, M[..., None, :, :], ops, np.eye(r * c, dtype=int).reshape(r * c, r, c))
+    return g.reshape(*g.shape[:-1], r, c)
 
 
 def own_row_derivative(M: Any, inp: Any, ops: Any) -> Any:
     """Row j: the derivative of the j-th entry of M inp in the j-th row of M (..., r, c)."""
     idx = np.arange(M.shape[-2])
-    return by_entries(lambda P, o: o.matvec(P, inp), M, ops)[..., idx, idx, :]
+    return by_entries(lambda P, o: o.matvec(P, vec_up(inp)), M, ops)[..., idx, idx, :]
 
 
 
@@ -201,7 +175,7 @@ def own_row_derivative(M: Any, inp: Any, ops: Any) -> Any:
 
 
 def row_chain(v: Any, ops: Any, layer: str, drop_activation: bool) -> Any:
-    """Rows dl/dw_j (1(d)) or dl/dv_j (1(f)) as the product of their three complex-step factors."""
+    """Rows dl/dw_j (1(d)) or dl/dv_j (1(f)) as the product of their three true-derivative factors."""
     w = walk(v, ops)
     if layer == "W":
         inp, pre, upstream, M = w.h, w.b, jacobian(loss_of_z(v), w.z, ops), v.W

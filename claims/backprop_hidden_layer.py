@@ -26,6 +26,7 @@ from claims._walkthrough_common import (
     row,
     row_chain,
     sigmoid,
+    true_weight_gradient,
     walk,
 )
 from claims.engine import Mutant, Step, derivation, equal, equal_array, forall, is_true, lt, not_checkable, st
@@ -37,7 +38,7 @@ from models import fcnet
 
 
 def jacobians_e(v: Any, ops: Any) -> dict[str, Any]:
-    """The four Jacobians of 1(e), each by the complex step at the forward values."""
+    """The four Jacobians of 1(e), each by forward mode at the forward values."""
     w = walk(v, ops)
     return {
         "dl/dh": jacobian(loss_of_h(v), w.h, ops),
@@ -56,7 +57,7 @@ def jacobians_e(v: Any, ops: Any) -> dict[str, Any]:
         f"In ${d(ELL, 'h')} = {d(ELL, 'z')}{d('z', 'b')}{d('b', 'h')}$ the shapes are "
         "$1 \\times d^{(1)} = (1 \\times d^{(2)})(d^{(2)} \\times d^{(2)})(d^{(2)} \\times d^{(1)})$."
     ),
-    formalisation="for all V, W, x, y: the complex-step Jacobians (rows = outputs) have exactly the stated shapes.",
+    formalisation="for all V, W, x, y: the forward-mode Jacobians (rows = outputs) have exactly the stated shapes.",
     expected="holds",
     cases=NET_CASES,
     instances=one_hidden_layer,
@@ -75,7 +76,7 @@ def jacobian_shapes(v: Any, ops: Any, db_dh: tuple[str, str] = ("d2", "d1")) -> 
     quote=r"= \underbrace{\frac{\partial \ell}{\partial \mathbf{z}}}_{1 \times d^{(2)}} \cdot",
     statement=f"${d(ELL, 'h')} = {d(ELL, 'z')}\\cdot{d('z', 'b')}\\cdot{d('b', 'h')}$.",
     formalisation=(
-        "for all V, W, x, y: the product of the three complex-step Jacobians equals the complex-step Jacobian dl/dh "
+        "for all V, W, x, y: the product of the three forward-mode Jacobians equals the forward-mode Jacobian dl/dh "
         "(value and 1 x d1 shape) and the backward's dl/dh as a row."
     ),
     expected="holds",
@@ -98,7 +99,7 @@ def chain_dl_dh(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     location="1(e)",
     quote="this matrix simplifies to a diagonal matrix with sigmoid derivative down the diagonal",
     statement=f"${d('z', 'b')}$ is diagonal with the sigmoid derivative on its diagonal: it is $\\Omega$.",
-    formalisation="for all V, W, x: the complex-step Jacobian of z = s(b) in b equals diag(z_j(1 - z_j)).",
+    formalisation="for all V, W, x: the forward-mode Jacobian of z = s(b) in b equals diag(z_j(1 - z_j)).",
     fact="sigmoid-jacobian-is-diagonal",
     expected="holds",
     cases=NET_CASES,
@@ -116,7 +117,7 @@ def dz_db(v: Any, ops: Any, wrong_diagonal: bool = False) -> Any:
     location="1(e)",
     quote=r"\frac{\partial \mathbf{b}}{\partial \mathbf{h}} = \frac{\partial (\mathbf{W}\mathbf{h})}{\partial \mathbf{h}} = \mathbf{W}",
     statement=f"${d('b', 'h')} = {d('(Wh)', 'h')} = W$.",
-    formalisation="for all V, W, x: the complex-step Jacobian of b = Wh in h equals W (value and d2 x d1 shape).",
+    formalisation="for all V, W, x: the forward-mode Jacobian of b = Wh in h equals W (value and d2 x d1 shape).",
     expected="holds",
     cases=NET_CASES,
     instances=one_hidden_layer,
@@ -195,8 +196,9 @@ def grad_h_shape(v: Any, ops: Any, as_row: bool = False) -> Any:
         f"${d(ELL, 'v_j')} = {d(ELL, 'h_j')}\\cdot{d('h_j', 'a_j')}\\cdot{d('a_j', 'v_j')}$ for the row $v_j$ of V."
     ),
     formalisation=(
-        "for all V, W, x, y and every j: row j of the backward's dl/dV equals dl/dh_j * dh_j/da_j * da_j/dv_j, "
-        "each factor a complex-step derivative."
+        "for all V, W, x, y and every j: row j of dl/dV (the forward-mode derivative of l in every entry of V, and "
+        "the backward's dl/dV, cross-checked) equals dl/dh_j * dh_j/da_j * da_j/dv_j, each factor a forward-mode "
+        "derivative."
     ),
     expected="holds",
     cases=NET_CASES,
@@ -204,7 +206,11 @@ def grad_h_shape(v: Any, ops: Any, as_row: bool = False) -> Any:
     mutant=Mutant("the activation factor dh_j/da_j left out", drop_activation=True),
 )
 def chain_row_v(v: Any, ops: Any, drop_activation: bool = False) -> Any:
-    return equal(row_chain(v, ops, "V", drop_activation), walk(v, ops).grads.dWs[0])
+    true = true_weight_gradient(v, ops, "V")
+    return {
+        "chain of factors = true dl/dV": equal(row_chain(v, ops, "V", drop_activation), true),
+        "backward's dl/dV = true dl/dV": equal(walk(v, ops).grads.dWs[0], true),
+    }
 
 
 @forall(
@@ -214,7 +220,7 @@ def chain_row_v(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     quote=r"the remaining two terms are almost identical to the ones we calculated when considering rows of $\mathbf{W}$",
     statement=f"As for W: ${d('h_j', 'a_j')} = h_j(1 - h_j)$ and ${d('a_j', 'v_j')} = x^\\top$.",
     formalisation=(
-        "for all V, x and every j: the complex-step derivatives of h_j = s(a_j) in a_j and of a_j = v_j^T x in the "
+        "for all V, x and every j: the forward-mode derivatives of h_j = s(a_j) in a_j and of a_j = v_j^T x in the "
         "row v_j are h_j(1 - h_j) and the row x^T."
     ),
     expected="holds",
@@ -404,7 +410,7 @@ def layer_rules_any_depth(v: Any, ops: Any, pass_through_d: bool = True) -> Any:
     ),
     formalisation=(
         "for all V, W, x, y: d/dalpha l(V - alpha grad_V l, W - alpha grad_W l) at alpha = 0 equals "
-        "-(||grad_V l||^2 + ||grad_W l||^2) < 0 (complex-step derivative), so the update is a step along the "
+        "-(||grad_V l||^2 + ||grad_W l||^2) < 0 (true derivative, forward mode), so the update is a step along the "
         "negative gradient and lowers the loss for every small enough alpha > 0."
     ),
     fact="gd-update-rule",

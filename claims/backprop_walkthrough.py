@@ -12,25 +12,26 @@ from claims._walkthrough_common import (
     ELL,
     NET_CASES,
     Map,
-    as_vector,
     by_entries,
     col,
     d,
     dims,
     elementwise_derivative,
-    gradient_columns,
     has_shape,
     jacobian,
     loss_of_z,
+    mat_up,
     once,
     one_hidden_layer,
     own_row_derivative,
     row,
     row_chain,
     sigmoid,
+    true_weight_gradient,
+    vec_up,
     walk,
 )
-from claims.engine import Mutant, Step, derivation, equal, exact, forall, is_true, not_checkable
+from claims.engine import Mutant, Step, derivation, derivative, equal, exact, forall, is_true, not_checkable
 from claims.strategies import grid, normal
 from claims.worksheets import WS001
 
@@ -45,21 +46,32 @@ def three_maps(case: Any, rng: np.random.Generator, n: int) -> dict[str, np.ndar
     return {"A": normal(rng, n, d1, d0), "B": normal(rng, n, d2, d1), "c": normal(rng, n, d2), "x": normal(rng, n, d0)}
 
 
+# The maps take their argument with a new axis before its last (vec_up), so that the Jacobian takes every input
+# direction in one pass (_jac); their own arrays carry that axis too.
 def _h(v: Any) -> Map:
-    return lambda x, o: o.sigmoid(o.matvec(v.A, x))
+    return lambda x, o: o.sigmoid(o.matvec(mat_up(v.A), x))
 
 
 def _g(v: Any) -> Map:
-    return lambda u, o: o.sigmoid(o.matvec(v.B, u))
+    return lambda u, o: o.sigmoid(o.matvec(mat_up(v.B), u))
 
 
 def _f(v: Any) -> Map:
-    return lambda w, o: o.sigmoid(as_vector(o.sum(v.c * w)))
+    return lambda w, o: o.sigmoid(o.matvec(mat_up(v.c[..., None, :]), w))  # s(c.w) as a vector of length 1
+
+
+def _jac(fn: Map, x: Any, ops: Any) -> Any:
+    """The Jacobian (..., m, n) of fn at x (..., n), rows = outputs (claims.engine.derivative, one pass)."""
+    return ops.T(derivative(fn, vec_up(x), ops, np.eye(x.shape[-1], dtype=int)))
+
+
+def _at(fn: Map, x: Any, ops: Any) -> Any:
+    return fn(vec_up(x), ops)[..., 0, :]
 
 
 def _points3(v: Any, ops: Any) -> tuple[Any, Any]:
-    hx = _h(v)(v.x, ops)
-    return hx, _g(v)(hx, ops)
+    hx = _at(_h(v), v.x, ops)
+    return hx, _at(_g(v), hx, ops)
 
 
 def _jacobians3(v: Any, ops: Any) -> tuple[Any, Any, Any]:
@@ -69,11 +81,11 @@ def _jacobians3(v: Any, ops: Any) -> tuple[Any, Any, Any]:
 
 def _compute_jacobians3(v: Any, ops: Any) -> tuple[Any, Any, Any]:
     hx, ghx = _points3(v, ops)
-    return jacobian(_f(v), ghx, ops), jacobian(_g(v), hx, ops), jacobian(_h(v), v.x, ops)
+    return _jac(_f(v), ghx, ops), _jac(_g(v), hx, ops), _jac(_h(v), v.x, ops)
 
 
 def _true_grad3(v: Any, ops: Any) -> Any:
-    return ops.T(jacobian(lambda x, o: _f(v)(_g(v)(_h(v)(x, o), o), o), v.x, ops))
+    return ops.T(_jac(lambda x, o: _f(v)(_g(v)(_h(v)(x, o), o), o), v.x, ops))
 
 
 def _transposed_product(v: Any, ops: Any) -> Any:
@@ -87,8 +99,8 @@ def _product_of_transposes(v: Any, ops: Any) -> Any:
 
 
 def _product_of_gradients(v: Any, ops: Any) -> Any:
-    hx, ghx = _points3(v, ops)
-    return gradient_columns(_h(v), v.x, ops) @ gradient_columns(_g(v), hx, ops) @ gradient_columns(_f(v), ghx, ops)
+    Jf, Jg, Jh = _jacobians3(v, ops)  # grad_p q has the gradients of q's components as columns: (dq/dp)^T
+    return ops.T(Jh) @ ops.T(Jg) @ ops.T(Jf)
 
 
 derivation(
@@ -109,7 +121,7 @@ derivation(
     cases=CHAIN_CASES,
     instances=three_maps,
     steps=[
-        Step("$\\nabla_x f(g(h(x)))$ (complex-step derivative)", _true_grad3),
+        Step("$\\nabla_x f(g(h(x)))$ (true derivative, forward mode)", _true_grad3),
         Step(f"$({d('f', 'g')}{d('g', 'h')}{d('h', 'x')})^\\top$", _transposed_product, "same-shape"),
         Step(f"$({d('h', 'x')})^\\top({d('g', 'h')})^\\top({d('f', 'g')})^\\top$", _product_of_transposes, "same-shape"),
         Step("$\\nabla_x h\\,\\nabla_h g\\,\\nabla_g f$", _product_of_gradients, "same-shape"),
@@ -133,11 +145,11 @@ def _jacobians2(v: Any, ops: Any) -> tuple[Any, Any]:
 
 
 def _compute_jacobians2(v: Any, ops: Any) -> tuple[Any, Any]:
-    return jacobian(_f(v), _h(v)(v.x, ops), ops), jacobian(_h(v), v.x, ops)
+    return _jac(_f(v), _at(_h(v), v.x, ops), ops), _jac(_h(v), v.x, ops)
 
 
 def _true_grad2(v: Any, ops: Any) -> Any:
-    return ops.T(jacobian(lambda x, o: _f(v)(_h(v)(x, o), o), v.x, ops))
+    return ops.T(_jac(lambda x, o: _f(v)(_h(v)(x, o), o), v.x, ops))
 
 
 def _sum_of_transposed_terms(v: Any, ops: Any) -> Any:
@@ -146,8 +158,8 @@ def _sum_of_transposed_terms(v: Any, ops: Any) -> Any:
 
 
 def _sum_of_gradient_terms(v: Any, ops: Any, terms: int | None = None) -> Any:
-    Jf, _ = _jacobians2(v, ops)
-    grads = gradient_columns(_h(v), v.x, ops)  # column j is grad_x g_j
+    Jf, Jg = _jacobians2(v, ops)
+    grads = ops.T(Jg)  # column j is grad_x g_j
     return sum(grads[..., :, j : j + 1] * Jf[..., :, j : j + 1] for j in range(terms or Jf.shape[-1]))
 
 
@@ -168,7 +180,7 @@ derivation(
     cases=CHAIN_CASES,
     instances=two_maps,
     steps=[
-        Step("$\\nabla_x f(g(x))$ (complex-step derivative)", _true_grad2),
+        Step("$\\nabla_x f(g(x))$ (true derivative, forward mode)", _true_grad2),
         Step(f"$\\sum_j ({d('f', 'g_j')}{d('g_j', 'x')})^\\top$", _sum_of_transposed_terms, "same-shape"),
         Step("$\\sum_j \\nabla_x g_j\\,\\nabla_{g_j} f$", _sum_of_gradient_terms, "same-shape"),
     ],
@@ -269,7 +281,7 @@ def parameter_shapes(v: Any, ops: Any, v_shape: tuple[str, str] = ("d1", "d0")) 
     quote=r"\nabla_{\mathbf{z}}\ell = \mathbf{z} - \mathbf{y} \in \mathbb{R}^{d^{(2)}}",
     statement="$\\nabla_z \\ell = z - y \\in \\mathbb{R}^{d^{(2)}}$.",
     formalisation=(
-        "for all V, W, x, y: z - y equals the derivative of 1/2 ||y - z||^2 in z (complex step) and the backward's "
+        "for all V, W, x, y: z - y equals the derivative of 1/2 ||y - z||^2 in z (forward mode) and the backward's "
         "dl/dz, and has length d2."
     ),
     expected="holds",
@@ -313,8 +325,9 @@ not_checkable(
         f"${d(ELL, 'w_j')} = {d(ELL, 'z_j')}\\cdot{d('z_j', 'b_j')}\\cdot{d('b_j', 'w_j')}$ for the row $w_j$ of W."
     ),
     formalisation=(
-        "for all V, W, x, y and every j: row j of the backward's dl/dW equals dl/dz_j * dz_j/db_j * db_j/dw_j, "
-        "each factor a complex-step derivative (no other z_i enters)."
+        "for all V, W, x, y and every j: row j of dl/dW (the forward-mode derivative of l in every entry of W, and "
+        "the backward's dl/dW, cross-checked) equals dl/dz_j * dz_j/db_j * db_j/dw_j, each factor a forward-mode "
+        "derivative (no other z_i enters)."
     ),
     expected="holds",
     cases=NET_CASES,
@@ -322,7 +335,11 @@ not_checkable(
     mutant=Mutant("the activation factor dz_j/db_j left out", drop_activation=True),
 )
 def chain_row_w(v: Any, ops: Any, drop_activation: bool = False) -> Any:
-    return equal(row_chain(v, ops, "W", drop_activation), walk(v, ops).grads.dWs[1])
+    true = true_weight_gradient(v, ops, "W")
+    return {
+        "chain of factors = true dl/dW": equal(row_chain(v, ops, "W", drop_activation), true),
+        "backward's dl/dW = true dl/dW": equal(walk(v, ops).grads.dWs[1], true),
+    }
 
 
 @forall(
@@ -333,7 +350,7 @@ def chain_row_w(v: Any, ops: Any, drop_activation: bool = False) -> Any:
     statement=(
         f"The row $w_j$ of W enters only $b_j$ and $z_j$: ${d('b_i', 'w_j')} = {d('z_i', 'w_j')} = 0$ for $i \\ne j$."
     ),
-    formalisation="for all V, W, x and all i != j: the complex-step derivatives of b_i and z_i in the row w_j vanish.",
+    formalisation="for all V, W, x and all i != j: the forward-mode derivatives of b_i and z_i in the row w_j vanish.",
     expected="holds",
     cases=NET_CASES,
     instances=one_hidden_layer,
@@ -341,13 +358,13 @@ def chain_row_w(v: Any, ops: Any, drop_activation: bool = False) -> Any:
 )
 def row_reaches_own_output(v: Any, ops: Any, layer: str = "W") -> Any:
     def b_and_z(V: Any, W: Any, o: Any) -> tuple[Any, Any]:
-        b = o.matvec(W, o.sigmoid(o.matvec(V, v.x)))
+        b = o.matvec(W, o.sigmoid(o.matvec(V, vec_up(v.x))))
         return b, o.sigmoid(b)
 
     if layer == "W":
-        Jb, Jz = (by_entries(lambda P, o, k=k: b_and_z(v.V, P, o)[k], v.W, ops) for k in (0, 1))
+        Jb, Jz = (by_entries(lambda P, o, k=k: b_and_z(mat_up(v.V), P, o)[k], v.W, ops) for k in (0, 1))
     else:
-        Jb, Jz = (by_entries(lambda P, o, k=k: b_and_z(P, v.W, o)[k], v.V, ops) for k in (0, 1))
+        Jb, Jz = (by_entries(lambda P, o, k=k: b_and_z(P, mat_up(v.W), o)[k], v.V, ops) for k in (0, 1))
     off = ~np.eye(Jb.shape[-3], Jb.shape[-2], dtype=bool)  # (output i, row j) with i != j; none for one output
     return {"db_i/dw_j = 0": equal(Jb[..., off, :], 0), "dz_i/dw_j = 0": equal(Jz[..., off, :], 0)}
 
@@ -363,7 +380,7 @@ derivation(
     location="1(d)",
     quote="s'(b_j) = s(b_j)(1 - s(b_j)) = z_j(1 - z_j)",
     statement=f"${d('z_j', 'b_j')} = s'(b_j) = s(b_j)(1 - s(b_j)) = z_j(1 - z_j)$.",
-    formalisation="for all V, W, x and every j: the complex-step derivative of z_j = s(b_j) in b_j equals "
+    formalisation="for all V, W, x and every j: the forward-mode derivative of z_j = s(b_j) in b_j equals "
     "s(b_j)(1 - s(b_j)), which equals z_j(1 - z_j).",
     fact="sigmoid-derivative-s-times-one-minus-s",
     expected="holds",
@@ -371,7 +388,7 @@ derivation(
     instances=one_hidden_layer,
     steps=[
         Step(
-            "$s'(b_j)$ (complex-step derivative)", lambda v, ops: elementwise_derivative(sigmoid, walk(v, ops).b, ops)
+            "$s'(b_j)$ (true derivative, forward mode)", lambda v, ops: elementwise_derivative(sigmoid, walk(v, ops).b, ops)
         ),
         Step("$s(b_j)(1 - s(b_j))$", _s_times_one_minus_s, "same-shape"),
         Step("$z_j(1 - z_j)$", lambda v, ops: walk(v, ops).z * (1 - walk(v, ops).z), "same-shape"),
@@ -388,7 +405,7 @@ derivation(
     location="1(d)",
     quote=r"so $\frac{\partial b_j}{\partial \mathbf{w}_j} = \mathbf{h}^\top$",
     statement=f"$b_j = w_j^\\top h$, so ${d('b_j', 'w_j')} = h^\\top$.",
-    formalisation="for all V, W, x and every j: the complex-step derivative of b_j in the row w_j is the row h^T.",
+    formalisation="for all V, W, x and every j: the forward-mode derivative of b_j in the row w_j is the row h^T.",
     expected="holds",
     cases=NET_CASES,
     instances=one_hidden_layer,
