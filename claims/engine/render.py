@@ -55,7 +55,8 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
 def claims_json(records: list[dict[str, Any]], meta: dict[str, Any], sheets: dict[str, Any] | None = None) -> str:
     """reports/claims.json per ../shared/design/report-contract.md (schema 1)."""
     sheets = sheets or NOT_READ
-    claims = [{k: v for k, v in r.items() if k != "seconds"} for r in records]
+    # quote, lines and fix are null where the worksheets were not read (or the record came from run_claim alone)
+    claims = [{**{k: v for k, v in r.items() if k != "seconds"}, **{k: None for k in ("quote", "lines", "fix") if k not in r}} for r in records]
     doc = {
         "schema": 1,
         "profile": meta["profile"],

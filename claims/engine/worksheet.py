@@ -68,9 +68,6 @@ class Worksheet:
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.line_of(start), self.line_of(max(start, end - 1)))
 
-    def line_text(self, line: int) -> str:
-        return self.text.split("\n")[line - 1]
-
     def locate(self, quote: str) -> list[Span]:
         """Every place the quote occurs (whitespace-normalised), in text order."""
         q = normalise(quote)
@@ -386,7 +383,7 @@ def survey(folder: Folder | None, names: list[str]) -> dict:
 
 
 def text_erratum(name: str, sheet: Worksheet, f: Finding) -> dict:
-    """A lint finding as a report record (the contract's ``text_errata`` entry)."""
+    """A lint finding as a report record (the contract's ``text_errata`` entry; columns 1-based, inclusive)."""
     column = f.span.start - sheet.text.rfind("\n", 0, f.span.start)
-    return {"worksheet": name, "lines": [f.span.first, f.span.last], "columns": [column, column + len(f.quote)],
+    return {"worksheet": name, "lines": [f.span.first, f.span.last], "columns": [column, column + len(f.quote) - 1],
             "quote": f.quote, "problem": f.problem, "replacement": f.replacement}
