@@ -1,13 +1,14 @@
 """models.relu_net against mpmath.diff of its own MP forward pass (002 Problem 3).
 
-Instances are drawn away from every ReLU kink (where the derivative exists), including ones where
-h1 is switched off (z1 = -1, the worksheet's training case); a backward that drops the path
-through h4 must be rejected by the same check.
+Instances are chosen without running the code under test: a plain-Python transcription of the
+worksheet's equations (``reference``) keeps them away from every ReLU kink, and picks ones with
+every unit active (so each link, h1 -> h3 and h1 -> h4 included, carries a gradient) as well as
+ones where h1 is switched off (z1 = -1, the worksheet's training case). The forward pass is
+compared with the same transcription; a backward that drops the path through h4 must be rejected.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from typing import Any
 
@@ -28,21 +29,35 @@ def _precision():
         yield
 
 
-def instance(seed: int, dead_h1: bool = False) -> tuple:
-    """Float64 weights, inputs and target, redrawn until every pre-activation is 0.05 from 0."""
+def reference(p: relu_net.Weights, x1: float, x2: float) -> dict[str, float]:
+    """Pre-activations and output of 002 Problem 3's network, transcribed from the model's docstring."""
+    def relu(v: float) -> float:
+        return max(v, 0.0)
+
+    z1, z2 = p.w1 * x1 + p.u1 * x2, p.u2 * x1 + p.u3 * x2
+    z3 = p.w2 * relu(z1) + p.w6 * relu(z2)
+    z4 = p.w4 * relu(z1) + p.u4 * relu(z2)
+    z = p.w3 * relu(z3) + p.w5 * relu(z4)
+    return {"z1": z1, "z2": z2, "z3": z3, "z4": z4, "z": z, "y": relu(z)}
+
+
+def instance(seed: int, dead_h1: bool = False, active: bool = False) -> tuple:
+    """Float64 weights, inputs and target, redrawn until every pre-activation is 0.05 from 0
+    (and, if ``active``, every one positive), judged by the reference, not by the model."""
     rng = np.random.default_rng(seed)
     while True:
         p = relu_net.Weights(*rng.standard_normal(len(NAMES)))
         x1, x2, t = rng.standard_normal(3)
         if dead_h1:  # z1 = w1 x1 + u1 x2 = -1
             p = replace(p, w1=(-1 - p.u1 * x2) / x1)
-        f = relu_net.forward(p, x1, x2, F64)
-        if min(abs(v) for v in (f.z1, f.z2, f.z3, f.z4, f.z)) > 0.05:
+        ref = reference(p, x1, x2)
+        pre = [ref[k] for k in ("z1", "z2", "z3", "z4", "z")]
+        if min(map(abs, pre)) > 0.05 and (not active or min(pre) > 0):
             return p, x1, x2, t
 
 
-def mp_instance(seed: int, dead_h1: bool = False) -> tuple:
-    p, x1, x2, t = instance(seed, dead_h1)
+def mp_instance(seed: int, dead_h1: bool = False, active: bool = False) -> tuple:
+    p, x1, x2, t = instance(seed, dead_h1, active)
     return relu_net.Weights(*(to_mp(getattr(p, n)) for n in NAMES)), *map(to_mp, (x1, x2, t))
 
 
@@ -61,22 +76,10 @@ def as_params(p: relu_net.Weights) -> list:
     return [np.array([getattr(p, n)], dtype=object) for n in NAMES]
 
 
-@functools.cache
-def seeds_with_active_paths() -> list[int]:
-    """Seeds whose instance keeps y, h3 and h4 all active, so every weight gradient is exercised."""
-    out = []
-    for seed in range(200):
-        f = relu_net.forward(instance(seed)[0], *instance(seed)[1:3], F64)
-        if f.z > 0 and f.z3 > 0 and f.z4 > 0:
-            out.append(seed)
-    return out[:3]
-
-
-@pytest.mark.parametrize("dead_h1", [False, True], ids=["generic", "h1-off"])
+@pytest.mark.parametrize("kind", ["all-active", "generic", "h1-off"])
 @pytest.mark.parametrize("k", range(3))
-def test_weight_grads_match_mpmath(k, dead_h1):
-    seed = seeds_with_active_paths()[k] if not dead_h1 else 300 + k
-    p, x1, x2, t = mp_instance(seed, dead_h1)
+def test_weight_grads_match_mpmath(k, kind):
+    p, x1, x2, t = mp_instance({"all-active": 0, "generic": 100, "h1-off": 300}[kind] + k, kind == "h1-off", kind == "all-active")
     report = check_grad(loss_of(x1, x2, t), as_params(p), hand(p, x1, x2, t), list(NAMES))
     assert report.ok, str(report)
 
@@ -86,8 +89,16 @@ def backward_without_h4_path(p: Any, x1: Any, x2: Any, g: Any, ops: Any) -> Any:
     return relu_net.backward(replace(p, w5=p.w5 * 0), x1, x2, g, ops)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_forward_matches_the_worksheet_equations(seed):
+    for p, x1, x2, _ in (instance(seed), instance(seed, active=True), instance(seed, dead_h1=True)):
+        f = relu_net.forward(p, x1, x2, F64)
+        ref = reference(p, x1, x2)
+        np.testing.assert_allclose([getattr(f, k) for k in ref], list(ref.values()), rtol=1e-12, atol=1e-12)
+
+
 def test_gradient_check_rejects_backward_missing_a_path():
-    p, x1, x2, t = mp_instance(seeds_with_active_paths()[0])
+    p, x1, x2, t = mp_instance(0, active=True)
     broken = hand(p, x1, x2, t, backward_without_h4_path)
     report = check_grad(loss_of(x1, x2, t), as_params(p), broken, list(NAMES))
     assert not report.ok, str(report)

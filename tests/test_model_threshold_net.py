@@ -3,7 +3,8 @@
 The backward pass (every gradient 0: the step is flat away from its jump) is compared with
 mpmath.diff of the MP forward at instances with no pre-activation near 0; a straight-through
 backward (step' taken as 1) must be rejected. The forward is compared with a plain-Python
-re-implementation, including ties where the threshold fires at exactly 0.
+re-implementation, including ties where the threshold fires at exactly 0, and the loss with
+values worked out by hand. Instances are chosen by that re-implementation, not by the model.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ def instance(seed: int, d: int = 5, m: int = 4) -> tuple:
     while True:
         W1, b1, w2 = rng.standard_normal((m, d)), rng.standard_normal(m), rng.standard_normal(m)
         b2, x, t = rng.standard_normal(), rng.standard_normal(d), float(rng.integers(0, 2))
-        f = threshold_net.forward(W1, b1, w2, b2, x, F64)
-        if min(np.min(np.abs(f.z)), abs(f.a)) > 0.05:
+        z = W1 @ x + b1
+        a = w2 @ (z >= 0) + b2
+        if min(np.min(np.abs(z)), abs(a)) > 0.05:
             return W1, b1, w2, b2, x, t
 
 
@@ -68,7 +70,7 @@ def test_backward_matches_mpmath(seed):
 def test_gradient_check_rejects_straight_through_backward():
     for seed in range(20):  # an instance whose output is wrong, so the fake gradient is non-zero
         W1, b1, w2, b2, x, t = instance(seed)
-        if threshold_net.forward(W1, b1, w2, b2, x, F64).y != t:
+        if plain_forward(W1, b1, w2, b2, x) != t:
             break
     params, x, t = mp_params(W1, b1, w2, b2), to_mp(x), to_mp(t)
     broken = hand(*params[:3], params[3][0], x, t, straight_through=True)
@@ -100,3 +102,21 @@ def test_float64_batch_matches_mpmath_per_instance():
         per.append([f.z, f.h, f.a, f.y])
     report = check_f64([f64.z, f64.h, f64.a, f64.y], per, ["z", "h", "a", "y"])
     assert report.ok, str(report)
+
+
+# Hidden units all fire (W1 = 0, b1 = 1: z = 1), so a = sum(w2) + b2 decides y; t is the target.
+LOSS_CASES = [  # (w2, b2, t, y, 1/2 (y - t)^2)
+    ([1.0, 1.0], 0.0, 0.0, 1, 0.5),
+    ([1.0, 1.0], -3.0, 0.0, 0, 0.0),
+    ([1.0, 1.0], 0.0, 3.0, 1, 2.0),
+    ([-1.0, 0.5], 0.0, 1.0, 0, 0.5),
+]
+
+
+@pytest.mark.parametrize("case", LOSS_CASES, ids=str)
+def test_loss_is_half_the_squared_error_worked_by_hand(case):
+    w2, b2, t, y, expected = case
+    W1, b1, x = np.zeros((2, 3)), np.ones(2), np.array([0.5, -1.0, 2.0])
+    assert threshold_net.forward(W1, b1, np.array(w2), b2, x, F64).y == y
+    assert threshold_net.loss(W1, b1, np.array(w2), b2, x, t, F64) == expected
+    assert threshold_net.loss(*map(to_mp, (W1, b1, np.array(w2), b2, x, t)), MP) == expected

@@ -110,6 +110,19 @@ FC_CONFIGS = [
 FC_IDS = ["-".join(map(str, c[0])) + f"-{c[1]}-{c[2]}-{c[3]}" for c in FC_CONFIGS]
 
 
+PLAIN = {"sigmoid": lambda s: 1 / (1 + np.exp(-s)), "tanh": np.tanh, "relu": lambda s: np.maximum(s, 0),
+         "identity": lambda s: s, "step": lambda s: (s >= 0) * 1.0}
+
+
+def plain_preactivations(Ws: tuple, bs: tuple | None, x: Any, hidden: str) -> list:
+    """S^(1), ..., S^(L) written out with NumPy, so that choosing inputs does not run the code under test."""
+    S, h = [], x
+    for k, W in enumerate(Ws):
+        S.append(W @ h + (0 if bs is None else bs[k]))
+        h = PLAIN[hidden](S[-1])
+    return S
+
+
 def fc_instance(config: tuple, seed: int) -> tuple:
     """A float64 net, input and target; redrawn until no pre-activation is near the ReLU/step kink."""
     widths, hidden, output, loss, biases = config
@@ -120,8 +133,7 @@ def fc_instance(config: tuple, seed: int) -> tuple:
         net = fcnet.Net(Ws, bs, hidden, output, loss)
         x = rng.standard_normal(widths[0])
         y = rng.uniform(0, 1, widths[-1]) if loss == "logistic" else rng.standard_normal(widths[-1])
-        S = fcnet.forward(net, x, F64).S[1:]
-        if min(np.min(np.abs(s)) for s in S) > 0.05:
+        if min(np.min(np.abs(s)) for s in plain_preactivations(Ws, bs, x, hidden)) > 0.05:
             return net, x, y
 
 
@@ -387,6 +399,23 @@ def test_skip_net_output_is_a_layer_on_hidden_and_input_concatenated():
     h = fcnet.forward(hidden, x, F64).X[-1]
     expected = F64.sigmoid(np.hstack([net.Ws[-1], net.W_skip]) @ np.concatenate([h, x]))
     np.testing.assert_allclose(skip_layer.forward(net, x, F64).X[-1], expected, rtol=F64_TOL)
+
+
+def test_skip_net_needs_an_input_and_an_output_width():
+    for widths in ((), (3,)):
+        with pytest.raises(ValueError, match="an input and an output width"):
+            skip_layer.make_skip_net(widths)
+    smallest = skip_layer.make_skip_net((3, 2))  # no hidden layer: the layer and the skip both map 3 -> 2
+    assert [W.shape for W in smallest.Ws] == [(2, 3)] and smallest.W_skip.shape == (2, 3)
+    assert skip_layer.count_weights(smallest) == 12
+
+
+def test_fc_forward_matches_plain_numpy():
+    for i, config in enumerate(FC_CONFIGS):
+        net, x, _ = fc_instance(config, seed=50 + i)
+        cache = fcnet.forward(net, x, F64)
+        np.testing.assert_allclose(np.concatenate(cache.S[1:]), np.concatenate(plain_preactivations(net.Ws, net.bs, x, net.hidden)), rtol=1e-12)
+        np.testing.assert_allclose(cache.X[-1], PLAIN[net.output](cache.S[-1]), rtol=1e-12)
 
 
 def test_skip_net_shapes_and_count():
