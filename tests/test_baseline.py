@@ -155,3 +155,19 @@ def test_the_committed_record_is_the_one_at_head_not_the_working_file(tmp_path):
     git("commit", "-q", "-m", "reports")
     report.write_text(json.dumps({"profile": "ci", "claims": [{"id": "rewritten by a run"}]}))
     assert committed_record(tmp_path)["claims"][0]["id"] == "committed"
+
+
+# ---------------------------------------------------------------- values keep their types in the record
+
+
+def test_counterexample_values_keep_their_types():
+    from fractions import Fraction
+
+    from claims.engine.instances import to_plain
+    from claims.engine.relations import exact, sides, to_json
+    from models.ops import ball
+
+    shown = sides(is_true(exact(False), show={"ratio": Fraction(3, 1), "mixed": [3, "x"], "shape": (4, 5), "half": Fraction(5, 2)}))
+    assert shown == {"condition": False, "ratio": 3, "mixed": [3, "x"], "shape": [4, 5], "half": 2.5}
+    assert to_json(ball(1.209e-302)) == 1.209e-302 and to_json(Fraction(1, 3)) == "1/3"  # a JSON number only where a float holds it
+    assert to_plain(Instance({"t": (np.float64(1.5), 2), "f": Fraction(1, 2), "s": "relu"})) == {"t": [1.5, 2], "f": 0.5, "s": "relu"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -126,6 +127,10 @@ def _structure(value: Any) -> Any:
         return value
     if isinstance(value, (tuple, list)):
         return [_structure(v) for v in value]
+    if isinstance(value, (numbers.Real, np.generic)):  # a number keeps its type (a Fraction, an np.float64 in a tuple)
+        from claims.engine.relations import to_json
+
+        return to_json(value)
     return repr(value)
 
 

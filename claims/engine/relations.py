@@ -508,7 +508,8 @@ def _decide_condition(cond: Any, bits: int) -> Decision:
 
 def sides(rel: Relation) -> dict[str, Any]:
     """Both sides of a relation as plain JSON numbers, for a counterexample."""
-    shown = {k: to_json(np.asarray(v) if not isinstance(v, (int, float, str)) else v) for k, v in (rel.show or {}).items()}
+    # Lists and exact numbers go to to_json as they are: np.asarray would turn [3, "x"] into strings.
+    shown = {k: to_json(v if isinstance(v, (int, float, str, list, tuple, Fraction)) else np.asarray(v)) for k, v in (rel.show or {}).items()}
     if rel.op == "true":
         cond = rel.lhs
         if isinstance(cond, Cmp):
@@ -571,13 +572,16 @@ def to_json(x: Any) -> Any:
         mid = x.mid()
         if not mid.is_finite():
             return str(mid)
-        fits = mid.is_zero() or 1e-300 < abs(float(mid)) < 1e300
-        return float(mid) if fits else mid.str(17, radius=False)
+        return float(mid) if mid.is_zero() or _normal(float(mid)) else mid.str(17, radius=False)
     if isinstance(x, mpmath.mpf):
-        fits = x == 0 or (mpmath.isfinite(x) and 1e-300 < abs(x) < 1e300)
-        return float(x) if fits else mpmath.nstr(x, 17)
+        return float(x) if x == 0 or (mpmath.isfinite(x) and _normal(float(x))) else mpmath.nstr(x, 17)
     if isinstance(x, (float, np.floating)):
         return float(x) if np.isfinite(x) else str(x)
-    if isinstance(x, Fraction):
-        return float(x) if x.denominator == 1 or Fraction(float(x)) == x else str(x)
+    if isinstance(x, Fraction):  # an integer stays one; a rational no float holds is written p/q
+        return int(x) if x.denominator == 1 else float(x) if Fraction(float(x)) == x else str(x)
     return x
+
+
+def _normal(f: float) -> bool:
+    """A float64 that holds the value to full precision (neither overflowed nor subnormal): a JSON number."""
+    return bool(np.isfinite(f)) and abs(f) >= np.finfo(float).tiny
