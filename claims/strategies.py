@@ -88,14 +88,20 @@ def reals(
     # Kinds in turn, and each kind's values in turn, so that a batch covers all of them.
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     turn = {k: int(rng.integers(len(pools.get(k, [0])))) for k in kinds}
-    slot = 0
-    for row in rng.permutation(n)[: int(np.ceil(edges * n))]:
-        mask = rng.random(size) < 0.5
-        mask[rng.integers(size)] = True  # at least one edge per edge instance
-        for col in np.flatnonzero(mask):
-            kind = kinds[slot % len(kinds)]
-            slot, turn[kind] = slot + 1, turn[kind] + 1
-            flat[row, col] = _tie(rng, flat, row, col) if kind == "tie" else _edge(rng, kind, pools[kind][turn[kind] % len(pools[kind])], dom)
+    rows = rng.permutation(n)[: int(np.ceil(edges * n))]
+    mask = rng.random((len(rows), size)) < 0.5
+    mask[np.arange(len(rows)), rng.integers(size, size=len(rows))] = True  # at least one edge per edge instance
+    at, col = np.nonzero(mask)  # row-major: the order in which the slots take their kinds
+    slot = np.arange(len(at))
+    for k, kind in enumerate(kinds):  # one pass per kind over all its slots (vectorised: this is the hot path)
+        mine = slot % len(kinds) == k
+        if kind != "tie":
+            pool = np.asarray(pools[kind])
+            flat[rows[at[mine]], col[mine]] = _edges(rng, kind, pool[(turn[kind] + 1 + slot[mine] // len(kinds)) % len(pool)], dom)
+    if "tie" in kinds:  # after the other edges, so that a tie may copy one of them
+        ties = slot % len(kinds) == kinds.index("tie")
+        for r, c in zip(rows[at[ties]], col[ties]):
+            flat[r, c] = _tie(rng, flat, r, c)
     return flat.reshape(values.shape)
 
 
@@ -175,14 +181,14 @@ def _edge_candidates(kind: str, dom: _Domain) -> list[float]:
     }[kind]
 
 
-def _edge(rng: np.random.Generator, kind: str, value: float, dom: _Domain) -> float:
-    """An edge value of the given kind; huge and tiny ones at a random nearby magnitude half the time."""
-    if kind in ("huge", "tiny") and rng.random() < 0.5:
-        exponent = np.log10(abs(value))
-        low, high = (exponent - 10, exponent) if kind == "huge" else (exponent, exponent + 10)
-        drawn = np.copysign(10.0 ** rng.uniform(low, high), value)
-        value = drawn if dom.has([drawn]) else value
-    return float(value)
+def _edges(rng: np.random.Generator, kind: str, values: np.ndarray, dom: _Domain) -> np.ndarray:
+    """Edge values of one kind; huge and tiny ones at a random nearby magnitude half the time (if in the domain)."""
+    if kind not in ("huge", "tiny"):
+        return values
+    exponent = np.log10(np.abs(values))
+    low, high = (exponent - 10, exponent) if kind == "huge" else (exponent, exponent + 10)
+    drawn = np.copysign(10.0 ** rng.uniform(low, high), values)
+    return np.where((rng.random(len(values)) < 0.5) & dom.contains(drawn), drawn, values)
 
 
 def _tie(rng: np.random.Generator, flat: np.ndarray, row: int, col: int) -> float:

@@ -105,8 +105,8 @@ def test_unknown_profile_names_the_choices(monkeypatch):
 
 def test_ci_profile_meets_the_floor():
     ci, thorough = PROFILES["ci"], PROFILES["thorough"]
-    assert ci.derandomize and ci.examples >= 200 and ci.spot_checks >= 5 and ci.examples * ci.batch >= 10_000
-    assert thorough.examples >= 20 * ci.examples
+    assert ci.derandomize and ci.examples >= 200 and ci.spot_checks >= 5 and ci.examples_for(True) * ci.batch >= 10_000
+    assert thorough.examples >= 20 * ci.examples and thorough.examples_for(True) * thorough.batch >= 10**6
 
 
 # ---------------------------------------------------------------- sound verdicts

@@ -11,7 +11,11 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 @dataclass(frozen=True)
 class Profile:
-    """Examples per sampled claim, instances per example, mpmath spot checks, time limit."""
+    """Examples per sampled claim, instances per example, mpmath spot checks, time limit.
+
+    ``batched_examples`` (default: ``examples``) is the number of examples of a claim whose
+    examples are batches of ``batch`` instances; ``examples`` applies where the case is the instance.
+    """
 
     name: str
     examples: int
@@ -19,10 +23,15 @@ class Profile:
     spot_checks: int
     time_limit_s: float
     derandomize: bool
+    batched_examples: int | None = None
 
-    def hypothesis_settings(self) -> settings:
+    def examples_for(self, batched: bool) -> int:
+        """Hypothesis examples for a claim with (True) or without an instance builder."""
+        return self.batched_examples if batched and self.batched_examples is not None else self.examples
+
+    def hypothesis_settings(self, batched: bool = False) -> settings:
         return settings(
-            max_examples=self.examples,
+            max_examples=self.examples_for(batched),
             derandomize=self.derandomize,
             database=None if self.derandomize else DirectoryBasedExampleDatabase(".hypothesis/examples"),
             deadline=None,
@@ -41,10 +50,13 @@ class Profile:
 
 
 PROFILES = {
-    # Deterministic gate: 200 examples x 64 instances = 12,800 instances per sampled claim.
-    "ci": Profile("ci", examples=200, batch=64, spot_checks=5, time_limit_s=120, derandomize=True),
-    # 20x the examples, 4x the spot checks, fresh randomness, examples remembered in .hypothesis/.
-    "thorough": Profile("thorough", examples=4000, batch=64, spot_checks=20, time_limit_s=1800, derandomize=False),
+    # Deterministic gate: 64 batches of 200 instances = 12,800 instances per sampled claim (a batch
+    # shares its case's structure); 200 examples where the case is the one instance.
+    "ci": Profile("ci", examples=200, batch=200, spot_checks=5, time_limit_s=120, derandomize=True, batched_examples=64),
+    # 250 batches of 4,000 = 10^6 instances per sampled claim (78x ci), 4,000 examples where the
+    # case is the instance, 4x the spot checks, fresh randomness, examples remembered in .hypothesis/.
+    "thorough": Profile("thorough", examples=4000, batch=4000, spot_checks=20, time_limit_s=1800, derandomize=False,
+                        batched_examples=250),
     # For editing a claim: a few seconds for the whole catalogue.
     "quick": Profile("quick", examples=25, batch=16, spot_checks=2, time_limit_s=60, derandomize=False),
     # Negative controls in tests/: deterministic and small; a wrong variant fails fast.

@@ -281,7 +281,7 @@ def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want:
     tally = Tally()
     strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
 
-    @profile.hypothesis_settings()
+    @profile.hypothesis_settings(batched=claim.instances is not None)
     @given(strategy)
     def prop(drawn: tuple[Any, int]) -> None:
         _examine(claim, profile, overrides, tally, drawn[0], drawn[1], want)
@@ -333,7 +333,7 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
     tally, broken = Tally(), {}
     strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
 
-    @profile.hypothesis_settings()
+    @profile.hypothesis_settings(batched=claim.instances is not None)
     @given(strategy)
     def prop(drawn: tuple[Any, int]) -> None:
         if tally.crash is not None:
