@@ -133,6 +133,12 @@ def test_a_different_counterexample_or_fewer_steps_is_named():
     ]
 
 
+def test_the_same_counterexample_written_another_way_is_no_difference():
+    old = {**record(), "verdict": "refuted", "counterexample": {"inputs": {"x": "1.2090000000000000e-302", "n": 3.0}, "check": "c"}}
+    new = {**record(), "verdict": "refuted", "counterexample": {"inputs": {"x": 1.209e-302, "n": 3}, "check": "c"}}
+    assert differences(old, new) == []
+
+
 def test_what_cannot_be_compared_is_not():
     assert differences(record(), {**record(examples=1), "verdict": "error"}) == []
     assert differences(record(), {**record(examples=1), "verdict": "refuted"}) == []  # its pin decides

@@ -117,7 +117,21 @@ def _different_finds(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _find(found: dict[str, Any]) -> tuple[Any, ...]:
-    return json.dumps(found.get("inputs"), sort_keys=True), found.get("check"), found.get("step")
+    return _number(found.get("inputs")), found.get("check"), found.get("step")
+
+
+def _number(value: Any) -> Any:
+    """Inputs compared by value: 3 is 3.0, and a number an older record wrote as text is that number."""
+    if isinstance(value, dict):
+        return {k: _number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _describe(found: dict[str, Any]) -> str:
