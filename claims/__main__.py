@@ -1,9 +1,10 @@
-"""Command line: ``python -m claims list|check|bench|coverage``.
+"""Command line: ``python -m claims list|check|bench|coverage|merge``.
 
 ``check`` runs claims whose id contains a given text and prints each verdict with its
 counterexample and negative control; ``bench`` times the ci profile serial and parallel;
 ``stats`` prints the median and maximum lines per claim by kind;
-``coverage [WORKSHEET]`` prints the displayed equations no claim quotes, with their lines.
+``coverage [WORKSHEET]`` prints the displayed equations no claim quotes, with their lines;
+``merge DIR...`` renders the reports of a sharded run from its shard results.
 Exit status: 0 all well, 1 a gate failure or a missed negative control, 2 a usage error
 (an unknown profile, or no claim matches).
 """
@@ -87,6 +88,31 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0 if complete else 1
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from claims.engine import shard
+    from claims.engine.render import ReportWriteError, render, summary, write_whole
+    from claims.engine.worksheet import configured_folder, survey
+    from claims.worksheets import WORKSHEETS
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        records, meta, full = shard.merge(shard.read_partials(Path(p) for p in args.paths))
+        folder = configured_folder(args.worksheets, root)
+    except (shard.ShardError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    out = Path(args.out) if args.out else root / ("reports" if full else "reports/partial")
+    try:
+        write_whole(out, render(records, meta, WORKSHEETS, survey(folder, list(WORKSHEETS))))
+    except ReportWriteError as exc:
+        print(f"python -m claims merge: error: {exc}", file=sys.stderr)
+        return 6
+    s = summary(records)
+    print(f"{s['claims']} claims (profile {meta['profile']}) merged into {out}/; gate {s['gate']}")
+    return 1 if s["gate"] == "fail" else 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from claims.engine.stats import table
 
@@ -101,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     cov.add_argument("text", nargs="*", help="worksheets whose file name contains TEXT (default: all)")
     cov.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
     cov.set_defaults(fn=cmd_coverage)
+    merge = sub.add_parser("merge", help="render the reports of a sharded run from its shard-K-of-N.json results")
+    merge.add_argument("paths", nargs="+", help="shard result files, or folders holding them")
+    merge.add_argument("--out", metavar="DIR", default=None, help="where to write (default: reports/, or reports/partial/ for a selection)")
+    merge.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
+    merge.set_defaults(fn=cmd_merge)
     for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench), ("stats", cmd_stats)):
         p = sub.add_parser(name)
         p.add_argument("text", nargs="*", help="select claims whose id contains TEXT (or a worksheet file name)")

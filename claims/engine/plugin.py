@@ -14,17 +14,18 @@ import platform
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import claims
-from claims.engine import baseline
+from claims.engine import baseline, shard
 from claims.engine.anchors import anchor_record
+from claims.engine.clock import CLOCK
 from claims.engine.exitguard import exit_guard
 from claims.engine.profiles import ENV_VAR, PROFILES, profile_named
 from claims.engine.render import ReportWriteError, anchoring_line, render, summary, write_whole
@@ -34,6 +35,7 @@ from claims.engine.worksheet import configured_folder, survey
 
 NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
 RESULT_KEY = "claim_result"
+PHASES_KEY = "claim_phases"
 LOAD_ERROR_PREFIX = "module-failed-to-load:"
 # Exit status when the run finished but reports/ could not be written (pytest uses 0-5).
 REPORTS_NOT_WRITTEN = 6
@@ -55,6 +57,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"the folder of worksheet files the claims quote (or ${WORKSHEETS_ENV}; default: pyproject's [tool.claims] worksheets)")
     group.addoption("--claims-hard-deadline", type=float, default=None, metavar="SECONDS",
                     help=f"kill a claim's process after SECONDS (default: the profile's time limit + {DEADLINE_GRACE_S} s)")
+    group.addoption("--shard", default=None, metavar="K/N",
+                    help="check only shard K of N (balanced by recorded time) and write DIR/shard-K-of-N.json "
+                         "(DIR: --claims-report, default reports/shards); merge with python -m claims merge")
+    group.addoption("--claims-phases", default=None, metavar="FILE", help="write seconds per phase per claim to FILE (the benchmark)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,6 +75,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config._claims_deadline = config.getoption("--claims-hard-deadline") or config._claims_profile.time_limit_s + DEADLINE_GRACE_S
     workerinput = getattr(config, "workerinput", None)
     config._claims_dumps = workerinput["claims_dumps"] if workerinput else tempfile.mkdtemp(prefix="claims-deadline-")
+    config._claims_phases = {}
+    config._claims_shard = _shard_of(config, workerinput)
+
+
+def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tuple[int, int, set[str]] | None:
+    """(K, N, the claim ids of shard K) under --shard K/N; workers take the controller's split."""
+    if not config.getoption("--shard"):
+        return None
+    try:
+        k, n = shard.parse(config.getoption("--shard"))
+    except shard.ShardError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if workerinput and "claims_shard_ids" in workerinput:
+        return k, n, set(workerinput["claims_shard_ids"])
+    ids, registry = all_claim_ids(), claims.load()
+    groups = {cid: str(property_key(c, config._claims_profile, {})) for cid, c in registry.claims.items() if not c.problems}
+    first = {}
+    groups = {cid: first.setdefault(g, cid) for cid, g in groups.items()}
+    timings = (baseline.committed_record(Path(str(config.rootpath))) or {}).get("timings") or {}
+    return k, n, set(shard.assign(ids, groups, timings, n)[k - 1])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -80,6 +106,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure_node(node: Any) -> None:
     """Tell each xdist worker where to leave the stack of a claim stopped by the hard deadline."""
     node.workerinput["claims_dumps"] = node.config._claims_dumps
+    if node.config._claims_shard:
+        node.workerinput["claims_shard_ids"] = sorted(node.config._claims_shard[2])
 
 
 EMPTY = "catalogue-is-empty"
@@ -114,6 +142,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
         key = property_key(claim, config._claims_profile, {})
         item.add_marker(pytest.mark.xdist_group(groups.setdefault(key, claim.id)))
+    if config._claims_shard:
+        _keep_shard(config, items)
+
+
+def _keep_shard(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the claim items of other shards (other tests stay)."""
+    mine = config._claims_shard[2]
+    other = [i for i in items if (m := NODE.search(i.nodeid)) and m["id"] not in mine]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [i for i in items if i not in set(other)]
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
@@ -228,10 +267,14 @@ def check_claim(request: pytest.FixtureRequest) -> Any:
 
     def run(claim_id: str) -> dict[str, Any]:
         config = request.config
+        before, start = dict(CLOCK.spent), time.perf_counter()
         record = anchor_record(_run(claim_id, config._claims_profile), claims.load().claims.get(claim_id), config._claims_worksheets)
         if not config.getoption("--as-stated"):  # negative controls, self-comparisons, the committed record
             baseline.review(config, claims.load().claims.get(claim_id), record, run_claim)
         request.node.user_properties.append((RESULT_KEY, json.dumps(record)))
+        phases = CLOCK.since(before)  # the claim and its negative controls
+        phases["other"] = round(time.perf_counter() - start - sum(phases.values()), 4)
+        request.node.user_properties.append((PHASES_KEY, json.dumps(phases)))
         if config.getoption("--as-stated"):
             if not is_positive(record["verdict"]):
                 pytest.fail(_explain(record, "the worksheet statement does not hold"), pytrace=False)
@@ -289,6 +332,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     config = _CONFIG["config"]
     results = config._claims_results
     for key, value in report.user_properties:
+        if key == PHASES_KEY:
+            config._claims_phases[match["id"]] = json.loads(value)
+    for key, value in report.user_properties:
         if key == RESULT_KEY:
             results[match["id"]] = json.loads(value)
             return
@@ -334,6 +380,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         _fail(session)
         return
     records = _records(config)
+    _write_phases(config)
+    if config._claims_shard:
+        _write_shard(session, records)
+        return
     full = config._claims_collected >= set(all_claim_ids())
     target = config.getoption("--claims-report") or ("reports" if full else os.path.join("reports", "partial"))
     from claims.worksheets import WORKSHEETS
@@ -349,6 +399,34 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     scope = "full catalogue" if full else "partial selection"
     config._claims_outcome = f"reports written to {target}/ ({scope}, profile {config._claims_profile.name})"
+    if config._claims_summary["gate"] == "fail":
+        _fail(session)
+
+
+def _write_phases(config: pytest.Config) -> None:
+    if config.getoption("--claims-phases"):
+        Path(config.getoption("--claims-phases")).write_text(json.dumps(config._claims_phases, indent=1, sort_keys=True) + "\n")
+
+
+def _write_shard(session: pytest.Session, records: list[dict[str, Any]]) -> None:
+    """A shard's partial result, whole or not at all (the merge renders the reports)."""
+    config = session.config
+    k, n, _ = config._claims_shard
+    folder = Path(str(config.rootpath)) / (config.getoption("--claims-report") or os.path.join("reports", "shards"))
+    selection = {"keyword": config.option.keyword or "", "markexpr": config.option.markexpr or ""}
+    text = shard.partial(k, n, records, _meta(config), all_claim_ids(), selection)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = folder / f".{shard.file_name(k, n)}.tmp"
+        staged.write_text(text, encoding="utf-8")
+        staged.replace(folder / shard.file_name(k, n))
+    except OSError as exc:
+        config._claims_outcome = f"error: could not write {folder / shard.file_name(k, n)}: {exc}"
+        session.exitstatus = REPORTS_NOT_WRITTEN
+        return
+    config._claims_summary = summary(records)
+    config._claims_anchoring = f"shard {k} of {n}: {len(records)} claim(s)"
+    config._claims_outcome = f"shard result written to {folder / shard.file_name(k, n)} (merge: python -m claims merge {folder})"
     if config._claims_summary["gate"] == "fail":
         _fail(session)
 
@@ -399,7 +477,7 @@ def _meta(config: pytest.Config) -> dict[str, Any]:
 
     return {
         "profile": config._claims_profile.name,
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": shard.generated_at(),
         "versions": {"python": platform.python_version(), "hypothesis": hypothesis.__version__,
                      "numpy": numpy.__version__, "mpmath": mpmath.__version__},
     }

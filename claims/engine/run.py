@@ -27,6 +27,7 @@ from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 
 from claims.engine import relations as R
 from claims.engine.audit import Seen
+from claims.engine.clock import CLOCK
 from claims.engine.declare import POSITIVE, REGISTRY, Claim, property_of
 from claims.engine.instances import (
     Instance,
@@ -153,6 +154,7 @@ def precision(bits: int) -> Iterator[None]:
         flint.ctx.prec, mpmath.mp.prec = saved
 
 
+@CLOCK.charged("twin")
 def twin(claim: Claim, one: Instance, overrides: dict[str, Any], bits: int) -> tuple[dict[str, R.Relation], dict[str, R.Decision]]:
     """The twin's relations for one instance at ``bits`` bits, and each one's decision."""
     with precision(bits):
@@ -247,10 +249,12 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
     try:
         if not isinstance(case, dict):
             raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
-        batch, n = build_batch(case, claim.instances, seed, profile.batch)
-        rels = relations(claim, batch, F64, overrides)
-        tally.seen.add(rels, batch, n)
-        status, bad = screen_batch(screen_reruns(claim, batch, seed, overrides, rels, n), n)
+        with CLOCK.phase("instances"):
+            batch, n = build_batch(case, claim.instances, seed, profile.batch)
+        with CLOCK.phase("screen"):
+            rels = relations(claim, batch, F64, overrides)
+            tally.seen.add(rels, batch, n)
+            status, bad = screen_batch(screen_reruns(claim, batch, seed, overrides, rels, n), n)
         tally.examples += 1
         tally.instances += n
         # for-all: every instance not clearly holding, likely failures first; exists: likely witnesses first
@@ -287,7 +291,8 @@ def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want:
         _examine(claim, profile, overrides, tally, drawn[0], drawn[1], want)
 
     try:
-        prop()
+        with CLOCK.remainder("hypothesis"):
+            prop()
     except _Found:
         pass
     except Flaky as exc:
@@ -344,17 +349,20 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
             tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"
 
     try:
-        prop()
+        with CLOCK.remainder("hypothesis"):
+            prop()
     except (Unsatisfiable, FailedHealthCheck) as exc:
         tally.crash = f"the cases strategy cannot generate examples: {exc}. Loosen its filters or bounds."
     return tally, broken
 
 
 def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
-    batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
-    rels = relations(claim, batch, F64, overrides)
-    tally.seen.add(rels, batch, n)
-    screened = screen_reruns(claim, batch, drawn[1], overrides, {k: r for k, r in rels.items() if k not in broken}, n)
+    with CLOCK.phase("instances"):
+        batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
+    with CLOCK.phase("screen"):
+        rels = relations(claim, batch, F64, overrides)
+        tally.seen.add(rels, batch, n)
+        screened = screen_reruns(claim, batch, drawn[1], overrides, {k: r for k, r in rels.items() if k not in broken}, n)
     tally.examples += 1
     tally.instances += n
     spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
