@@ -39,6 +39,18 @@ def configure(config: Any) -> None:
     root = Path(str(config.rootpath))
     doc = None if chosen == NONE else _read(Path(chosen)) if chosen else committed_record(root)
     config._claims_baseline = _by_id(doc, config._claims_profile.name)
+    config._claims_baseline_note = _not_compared(chosen, doc, config._claims_profile.name)
+
+
+def _not_compared(chosen: str | None, doc: Any, profile: str) -> str | None:
+    """Why no evidence is compared in this run, if none is."""
+    if chosen == NONE:
+        return f"evidence not compared with a committed record (--claims-baseline {NONE})"
+    if not isinstance(doc, dict):
+        return f"evidence not compared: no committed record ({chosen or COMMITTED + ' at git HEAD'}) could be read"
+    if doc.get("profile") != profile:
+        return f"evidence not compared: the committed record is from profile {doc.get('profile')}, this run's is {profile}"
+    return None
 
 
 def committed_record(root: Path) -> dict[str, Any] | None:
@@ -184,6 +196,4 @@ def summary_lines(config: Any, records: list[dict[str, Any]]) -> list[str]:
     warned = sum(1 for r in records if (r.get("evidence") or {}).get("flags"))
     if warned:
         out.append(f"{warned} claim(s) flagged for review (listed in the index)")
-    if not config._claims_baseline:
-        out.append("evidence not compared: no committed record under this profile")
-    return out
+    return out + ([config._claims_baseline_note] if config._claims_baseline_note else [])
