@@ -4,7 +4,8 @@
 counterexample and negative control; ``bench`` times the ci profile serial and parallel;
 ``stats`` prints the median and maximum lines per claim by kind;
 ``coverage [WORKSHEET]`` prints the displayed equations no claim quotes, with their lines;
-``merge DIR...`` renders the reports of a sharded run from its shard results.
+``merge DIR...`` renders the reports of a sharded run from its shard results; ``summary [DIR]``
+prints the gate and the fix list as markdown (a CI job summary).
 Exit status: 0 all well, 1 a gate failure or a missed negative control, 2 a usage error
 (an unknown profile, or no claim matches).
 """
@@ -113,6 +114,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 1 if s["gate"] == "fail" else 0
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    from claims.engine.summary import main
+
+    return main(args.folder)
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from claims.engine.stats import table
 
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("--out", metavar="DIR", default=None, help="where to write (default: reports/, or reports/partial/ for a selection)")
     merge.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
     merge.set_defaults(fn=cmd_merge)
+    summ = sub.add_parser("summary", help="markdown for a CI job summary: the gate and the fix list, from DIR/claims.json")
+    summ.add_argument("folder", nargs="?", default="reports", help="the reports folder (default: reports)")
+    summ.set_defaults(fn=cmd_summary)
     for name, fn in (("list", cmd_list), ("check", cmd_check), ("bench", cmd_bench), ("stats", cmd_stats)):
         p = sub.add_parser(name)
         p.add_argument("text", nargs="*", help="select claims whose id contains TEXT (or a worksheet file name)")
