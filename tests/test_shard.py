@@ -42,7 +42,9 @@ def test_assignment_is_disjoint_balanced_and_keeps_a_property_together():
     timings = {"c0": 9.0, "c1": 5.0, "c2": 4.0, "c3": 1.0}
     parts = shard.assign(ids, {"c5": "c4"}, timings, 3)
     assert sorted(sum(parts, [])) == sorted(ids) and parts == shard.assign(ids, {"c5": "c4"}, timings, 3)
-    assert any({"c4", "c5"} <= set(p) for p in parts) and ["c0"] == [c for c in parts[0] if c in timings]
+    assert any({"c4", "c5"} <= set(p) for p in parts)
+    loads = [sum(timings.get(c, 4.5) for c in p if c != "c5") for p in parts]  # unknown: the median; c5 rides with c4
+    assert max(loads) - min(loads) <= 9.0 and "c0" in parts[0]
 
 
 @pytest.mark.parametrize("bad", ["0/3", "4/3", "1/0", "x", "1-3"])
