@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from claims.engine.audit import warning_lines
+from claims.engine.render_changes import changes
+from claims.engine.render_claims import BADGE, Places, anchor, section, strength
+from claims.engine.render_claims import title as claim_title
 from claims.engine.render_coverage import map_rows, share
 from claims.engine.render_fixes import FixRow, fix_counts, fix_rows
+from claims.engine.render_math import prose, quote
 from claims.engine.render_patches import Patch, build_patch, patch_name
 
 VERDICT_ORDER = ("holds", "proved", "witnessed", "refuted", "unwitnessed", "not-checkable", "stale", "error")
-BADGE = {
-    "holds": "holds", "proved": "**proved**", "witnessed": "witnessed", "refuted": "**REFUTED**",
-    "unwitnessed": "unwitnessed", "not-checkable": "not checkable", "stale": "**STALE**", "error": "**ERROR**",
-}
 NOT_READ = {"available": False, "skipped": "worksheet anchoring skipped: the worksheets were not read", "worksheets": {}}
 
 
@@ -128,17 +128,9 @@ def _page_name(worksheet: str) -> str:
     return f"{stem}.worksheet.md" if f"{stem}.md".lower() == INDEX.lower() else f"{stem}.md"
 
 
-def _strength(r: dict[str, Any]) -> str:
-    ev = r.get("evidence") or {}
-    strength = ev.get("strength", "none")
-    if strength == "sampled":
-        return f"sampled: {ev.get('instances', 0):,} instances"
-    if strength == "exhaustive":
-        return f"exhaustive: all {ev.get('instances', 0):,} cases"
-    return strength
-
-
-def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str], sheets: dict[str, Any] | None = None) -> str:
+def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str], sheets: dict[str, Any] | None = None,
+               previous: dict[str, dict[str, Any]] | None = None) -> str:
+    """The index: what changed since the committed reports, what to fix, contradictions, then every claim."""
     s = summary(records)
     sheets = sheets or NOT_READ
     out = [
@@ -161,6 +153,7 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
         "*witness* = an existential claim with a confirmed witness.",
         "",
     ]
+    out += changes(records, previous, _places(records))
     out += _fix_summary(records, sheets, titles)
     out += _anchoring_problems(records)
     out += _contradictions(records)
@@ -176,14 +169,14 @@ def index_page(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict
             "",
             ", ".join(f"{counts[v]} {v}" for v in VERDICT_ORDER if counts[v]) + ".",
             "",
-            "| location | claim | verdict | evidence | gate |",
+            "| location | claim (the worksheet's words) | verdict | evidence | gate |",
             "| --- | --- | --- | --- | --- |",
         ]
         for r in rows:
-            anchor = f"{_page_name(ws)}#{_anchor(r['id'])}"
+            link = f"[{_cell(claim_title(r))}]({_page_name(ws)}#{anchor(r['id'])})"
             out.append(
-                f"| {_cell(r['location'])} | [`{r['id']}`]({anchor}) | {BADGE[r['verdict']]}"
-                f"{' (erratum)' if r['expected'] == 'refuted' else ''} | {_cell(_strength(r))} | {r['gate']} |"
+                f"| {_cell(r['location'])} | {link} | {BADGE[r['verdict']]}"
+                f"{' (erratum)' if r['expected'] == 'refuted' else ''} | {_cell(strength(r))} | {r['gate']} |"
             )
         out.append("")
     return "\n".join(out) + "\n"
@@ -218,7 +211,7 @@ def _anchoring_problems(records: list[dict[str, Any]]) -> list[str]:
         return []
     out = ["## Claims and their worksheet words", ""]
     for r in sorted(notes, key=lambda r: (r["anchor"] != "stale", r["worksheet"], r["id"])):
-        link = f"[`{r['id']}`]({_page_name(r['worksheet'])}#{_anchor(r['id'])})"
+        link = f"[`{r['id']}`]({_page_name(r['worksheet'])}#{anchor(r['id'])})"
         out.append(f"- {r['anchor']}: {link}: {_cell(r['anchor_note'])}")
     return out + [""]
 
@@ -235,92 +228,55 @@ def _contradictions(records: list[dict[str, Any]]) -> list[str]:
     }
     if not clashing:
         return []
+    places = _places(records)
     out = ["## Where worksheets contradict each other", ""]
     for fact in sorted(clashing):
-        out += [f"**{fact}**", "", "| worksheet | location | says | verdict |", "| --- | --- | --- | --- |"]
+        out += [f"**{fact}**", "", "| where | says | verdict |", "| --- | --- | --- |"]
         for r in sorted(clashing[fact], key=lambda r: (r["worksheet"], natural_key(r["location"]))):
-            out.append(f"| {r['worksheet']} | {_cell(r['location'])} | {_cell(r['statement'])} | {BADGE[r['verdict']]} |")
+            where = places.link(r["id"], None, f"{r['worksheet']} {r['location']}")
+            out.append(f"| {_cell(where)} | {_cell(prose(r['statement']))} | {BADGE[r['verdict']]} |")
         out.append("")
     return out
+
+
+def _places(records: list[dict[str, Any]]) -> Places:
+    return Places({r["id"]: _page_name(r["worksheet"] or "unknown") for r in records})
 
 
 def _positive(verdict: str) -> bool:
     return verdict in ("holds", "proved", "witnessed")
 
 
-def _anchor(claim_id: str) -> str:
-    return re.sub(r"[^a-z0-9-]", "", claim_id.lower())
-
-
 def worksheet_page(ws: str, title: str, records: list[dict[str, Any]], sheet: dict[str, Any] | None = None,
-                   fixes: list[FixRow] | None = None, patch: Patch | None = None) -> str:
+                   fixes: list[FixRow] | None = None, patch: Patch | None = None, places: Places | None = None,
+                   figures: dict[str, list[dict[str, str]]] | None = None) -> str:
+    """A worksheet's review: its fixes, its map, its errata in full, then every claim in worksheet order."""
+    here = _page_name(ws or "unknown")
+    places = places or Places({r["id"]: here for r in records})
     rows = sorted(records, key=lambda r: natural_key(r["location"]))
     errata = [r for r in rows if r["expected"] == "refuted" or r["verdict"] in ("refuted", "stale", "error")]
     out = [f"# {ws}: {title}", "", "[Back to the index](README.md)", ""]
     if sheet is not None:
-        out += _fix_list(fixes or [], patch)
-        out += _worksheet_map(sheet["equations"], records)
+        out += _fix_list(fixes or [], patch, places, here)
+        out += _worksheet_map(sheet["equations"], records, places, here)
     out += [f"## Errata ({len(errata)})", ""]
     if not errata:
         out += ["None found.", ""]
     for r in errata:
-        out += _claim_section(r, level="###")
+        out += section(r, places, here, figures or {})
     out += ["## All claims, in worksheet order", ""]
     for r in rows:
         if r not in errata:
-            out += _claim_section(r, level="###")
+            out += section(r, places, here, figures or {})
         else:
-            out.append(f"- {r['location']}: [`{r['id']}`](#{_anchor(r['id'])}), {BADGE[r['verdict']]} (see Errata)")
-    out.append("")
+            out += [f"### {r['location']}: {claim_title(r)}", "",
+                    f"{BADGE[r['verdict']]}: see {places.link(r['id'], here, 'its erratum above')}.", ""]
     return "\n".join(out) + "\n"
 
 
-def _claim_section(r: dict[str, Any], level: str) -> list[str]:
-    out = [
-        f'<a id="{_anchor(r["id"])}"></a>',
-        f"{level} {r['location']}: `{r['id']}`",
-        "",
-        *_where(r),
-        f"**Statement.** {r['statement']}",
-        "",
-    ]
-    if r.get("formalisation"):
-        out += [f"**Checked as.** `{r['formalisation']}`", ""]
-    gate = "" if r["gate"] == "pass" else f" (pinned `{r['expected']}`: **gate fails**)"
-    out += [f"**Verdict:** {BADGE[r['verdict']]}, {_strength(r)}{gate}.", ""]
-    if r.get("message"):
-        out += ["**Error.**", "", "```", r["message"], "```", ""]
-    if r.get("explanation"):
-        label = "Why not checkable" if r["verdict"] == "not-checkable" else "Erratum"
-        out += [f"**{label}.** {r['explanation']}", ""]
-    if r.get("corrected_by"):
-        out += [f"**Correct statement:** [`{r['corrected_by']}`](#{_anchor(r['corrected_by'])}).", ""]
-    out += _evidence(r.get("evidence") or {})
-    if r.get("steps"):
-        out += _steps(r)
-    if r.get("counterexample"):
-        out += _find("Counterexample", r["counterexample"])
-    if r.get("witness"):
-        out += _find("Witness", r["witness"])
-    if r.get("negative_control"):
-        out += [f"Negative control: {r['negative_control']} (refuted in tests/test_negative_controls.py).", ""]
-    if r["verdict"] not in ("not-checkable",):
-        out += ["Reproduce:", "", "```sh", r["reproduce"], "```", ""]
-    return out
-
-
-def _where(r: dict[str, Any]) -> list[str]:
-    """The worksheet words the claim quotes, with their line (or why they are not found)."""
-    if r.get("lines"):
-        return [f"**Worksheet, line {_lines(r['lines'])}:** {_code(r['quote'])}", ""]
-    if r.get("anchor") == "stale":
-        return [f"**Worksheet:** {_code(r['quote'])} **no longer occurs** (stale); see the message below.", ""]
-    return []
-
-
-def _fix_list(rows: list[FixRow], patch: Patch | None) -> list[str]:
+def _fix_list(rows: list[FixRow], patch: Patch | None, places: Places, here: str) -> list[str]:
     """The fixes to make in the worksheet, first thing on its page."""
-    out = ['<a id="fixes"></a>', f"## Fixes ({len(rows)})", ""]
+    out = ['<a id="fixes"></a>', "", f"## Fixes ({len(rows)})", ""]
     if not rows:
         return out + ["None: every claim holds as stated and the text lint is clean.", ""]
     name = rows[0].worksheet
@@ -329,8 +285,11 @@ def _fix_list(rows: list[FixRow], patch: Patch | None) -> list[str]:
             "| line | the worksheet says | write instead | why | found by |", "| --- | --- | --- | --- | --- |"]
     for row in rows:
         where = _lines(row.lines) + (f" ({row.places} places)" if row.places > 1 else "")
-        new = _code(row.replacement) if row.replacement is not None else "*(no replacement recorded: a hand edit)*"
-        out.append(f"| {where} | {_cell(_code(row.quote))} | {_cell(new)} | {_cell(_why(row))} | {_found_by(row)} |")
+        said = _code(row.quote) if row.kind == "text" else quote(row.quote)
+        new = "*(no replacement recorded: a hand edit)*" if row.replacement is None else (
+            _code(row.replacement) if row.kind == "text" else quote(row.replacement))
+        found = "text lint" if row.kind == "text" else ", ".join(places.link(c, here) for c in row.claims)
+        out.append(f"| {where} | {_cell(said)} | {_cell(new)} | {_cell(prose(_why(row)))} | {found} |")
     for row, why in patch.not_applied if patch else []:
         out.append(f"\n- Line {_lines(row.lines)} is not in the patch: {why}.")
     return out + [""]
@@ -348,13 +307,7 @@ def _why(row: FixRow) -> str:
     return text
 
 
-def _found_by(row: FixRow) -> str:
-    if row.kind == "text":
-        return "text lint"
-    return ", ".join(f"[`{c}`](#{_anchor(c)})" for c in row.claims)
-
-
-def _worksheet_map(equations: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[str]:
+def _worksheet_map(equations: list[dict[str, Any]], records: list[dict[str, Any]], places: Places, here: str) -> list[str]:
     """Every displayed equation and claimed sentence with the verdicts of the claims quoting it."""
     done, total = share(equations, records)
     pct = f" ({100 * done // total}%)" if total else ""
@@ -362,77 +315,30 @@ def _worksheet_map(equations: list[dict[str, Any]], records: list[dict[str, Any]
     unreviewed = [_lines(lines) for lines, _, rs, eq in rows if eq and not rs]
     out = ["## Worksheet map", "", f"{done} of {total} displayed equations accounted for{pct}"
            + (f"; unreviewed: line {', '.join(unreviewed)}." if unreviewed else "."), "",
+           "<details><summary>Every displayed equation and claimed sentence, with its claims</summary>", "",
            "| line | worksheet text | claims |", "| --- | --- | --- |"]
     for lines, text, rs, is_eq in rows:
-        claims = "; ".join(f"[`{r['id']}`](#{_anchor(r['id'])}) {BADGE[r['verdict']]}" for r in rs) or "**unreviewed**"
-        out.append(f"| {_lines(lines)} | {_cell(_code(text))}{'' if is_eq else ' (sentence)'} | {claims} |")
-    return out + [""]
-
-
-def _evidence(ev: dict[str, Any]) -> list[str]:
-    if ev.get("method") in (None, "declaration"):
-        return []
-    parts = [f"{ev.get('examples', 0):,} examples", f"{ev.get('instances', 0):,} instances"]
-    parts.append(f"{ev.get('spot_checks', 0)} spot checks in interval arithmetic")
-    if ev.get("twin_decided"):
-        deepest = f", up to {ev['twin_max_digits']} digits" if ev.get("twin_max_digits") else ""
-        parts.append(f"{ev['twin_decided']:,} instances decided by the interval twin{deepest}")
-    if ev.get("min_digits_agreed") is not None:
-        parts.append(f"float64 and the twin agreed to at least {ev['min_digits_agreed']} digits")
-    if ev.get("float64_screen_overruled"):
-        parts.append(f"{ev['float64_screen_overruled']} float64 failures overruled by the twin")
-    if ev.get("same_property_as"):
-        parts.append(f"the same property as [`{ev['same_property_as']}`](#{_anchor(ev['same_property_as'])}), checked once for both")
-    return [f"Evidence ({ev.get('profile', '?')} profile): " + ", ".join(parts) + ".", ""]
-
-
-def _steps(r: dict[str, Any]) -> list[str]:
-    out = ["| step | expression | verdict |", "| ---: | --- | --- |"]
-    for k, s in enumerate(r["steps"]):
-        mark = " **first broken step**" if k == r.get("first_broken_step") else ""
-        out.append(f"| {k} | {_cell(s['expression'])} | {s['verdict']}{mark} |")
-    return out + [""]
-
-
-def _find(title: str, found: dict[str, Any]) -> list[str]:
-    out = [f"**{title}** (sub-check `{found.get('check')}`; decided in interval arithmetic at {found.get('certified_at_digits')} digits):", ""]
-    out += ["| input | value |", "| --- | --- |"]
-    out += [f"| `{k}` | `{_cell(_short(v))}` |" for k, v in found.get("inputs", {}).items()]
-    out += ["", "| quantity | exact (interval midpoint) | float64 |", "| --- | --- | --- |"]
-    f64 = found.get("float64_values") or {}
-    out += [f"| {k} | `{_cell(_short(v))}` | `{_cell(_short(f64.get(k)))}` |" for k, v in (found.get("values") or {}).items()]
-    return out + [""] + _certificate(found.get("certificate"))
-
-
-def _certificate(cert: dict[str, Any] | None) -> list[str]:
-    """The enclosure that makes a refutation certain, in one sentence."""
-    if not cert:
-        return []
-    where = "" if cert.get("entry") in ([], None) else f" (entry {cert['entry']})"
-    if cert.get("quantity") == "condition":
-        gaps = cert.get("comparisons (right - left)")
-        detail = f"; its comparisons' right - left enclose {gaps}" if gaps else " (exact logic)"
-        return [f"Certificate: the condition is false{where}{detail}, at {cert.get('bits')} bits.", ""]
-    excludes = cert.get("excludes")
-    claim = f", which excludes {excludes}" if excludes is not None else f" ({cert.get('note')})"
-    return [f"Certificate: {cert['quantity']}{where} lies in [{', '.join(cert['enclosure'])}]{claim}, at {cert.get('bits')} bits.", ""]
-
-
-def _short(value: Any) -> str:
-    """Numbers to 10 significant digits, so a page reads without drowning in digits."""
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    return json.dumps(value) if not isinstance(value, str) else value
+        claims = "; ".join(f"{places.link(r['id'], here)} {BADGE[r['verdict']]}" for r in rs) or "**unreviewed**"
+        out.append(f"| {_lines(lines)} | {_cell(quote(text))}{'' if is_eq else ' (sentence)'} | {claims} |")
+    return out + ["", "</details>", ""]
 
 
 def render(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str, str],
-           sheets: dict[str, Any] | None = None) -> dict[str, str]:
-    """Every file of reports/ by name: the index, a page and a patch per worksheet, claims.json."""
+           sheets: dict[str, Any] | None = None, previous: dict[str, dict[str, Any]] | None = None,
+           figures: list[dict[str, str]] | None = None) -> dict[str, str]:
+    """Every file of reports/ by name: the index, a page and a patch per worksheet, figures, claims.json.
+
+    ``previous`` is the committed record by claim id (what changed is listed first in the index);
+    ``figures`` are drawn files ({claim, path, alt, caption, data}) embedded under their claim.
+    """
     sheets = sheets or NOT_READ
-    files = {"README.md": index_page(records, meta, titles, sheets), "claims.json": claims_json(records, meta, sheets)}
+    files = {"README.md": index_page(records, meta, titles, sheets, previous), "claims.json": claims_json(records, meta, sheets)}
     fixes = fix_rows(records, _text_errata(sheets))
+    places, by_fig = _places(records), defaultdict(list)
+    for fig in figures or []:
+        if fig["claim"] in places.pages:
+            files[fig["path"]] = fig["data"]
+            by_fig[fig["claim"]].append(fig)
     by_ws = defaultdict(list)
     for r in records:
         by_ws[r["worksheet"]].append(r)
@@ -441,7 +347,7 @@ def render(records: list[dict[str, Any]], meta: dict[str, Any], titles: dict[str
         patch = build_patch(ws, sheet["text"], fixes.get(ws, [])) if sheet else None
         if patch:
             files[patch.name] = patch.diff
-        files[_page_name(ws or "unknown")] = worksheet_page(ws, titles.get(ws, ""), rs, sheet, fixes.get(ws, []), patch)
+        files[_page_name(ws or "unknown")] = worksheet_page(ws, titles.get(ws, ""), rs, sheet, fixes.get(ws, []), patch, places, by_fig)
     return files
 
 

@@ -24,9 +24,9 @@ def share(equations: list[dict[str, Any]], records: list[dict[str, Any]]) -> tup
 
 
 def map_rows(equations: list[dict[str, Any]], records: list[dict[str, Any]]) -> list[tuple[list[int], str, list[dict[str, Any]], bool]]:
-    """(lines, text, records, is an equation) for every displayed equation and every claimed sentence
-    outside them, in line order."""
-    rows = [(eq["lines"], excerpt(eq["text"]), rs, True) for eq, rs in coverage(equations, records)]
+    """(lines, text, records, is an equation) for every displayed equation (whole: a cut formula cannot
+    be typeset) and every claimed sentence outside them, in line order."""
+    rows = [(eq["lines"], " ".join(eq["text"].split()), rs, True) for eq, rs in coverage(equations, records)]
     inside = {r["id"] for _, _, rs, _ in rows for r in rs}
     sentences: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
     for r in records:
