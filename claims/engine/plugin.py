@@ -370,6 +370,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the reports of a run that checked every claim it collected; anything less writes nothing."""
     config = session.config
+    if _empty_shard(session, exitstatus):
+        _write_shard(session, [])  # a shard the selection left nothing for: an empty result, so the merge sees it
+        return
     if hasattr(config, "workerinput") or not config._claims_collected or config.option.collectonly:
         return  # workers report through the controller; collecting alone checks nothing
     if config.getoption("--no-claims-report"):
@@ -401,6 +404,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config._claims_outcome = f"reports written to {target}/ ({scope}, profile {config._claims_profile.name})"
     if config._claims_summary["gate"] == "fail":
         _fail(session)
+
+
+def _empty_shard(session: pytest.Session, exitstatus: int) -> bool:
+    config = session.config
+    if hasattr(config, "workerinput") or not config._claims_shard or config.option.collectonly or config._claims_collected:
+        return False
+    if exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED or config.getoption("--no-claims-report"):
+        return False
+    session.exitstatus = pytest.ExitCode.OK
+    return True
 
 
 def _write_phases(config: pytest.Config) -> None:
