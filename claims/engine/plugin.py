@@ -395,7 +395,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config._claims_summary = summary(records)
     config._claims_anchoring = anchoring_line(records, sheets)
     try:
-        write_whole(Path(str(config.rootpath)) / target, render(records, _meta(config), WORKSHEETS, sheets))
+        from claims.engine.figures import draw  # matplotlib, only when reports are written
+
+        files = render(records, _meta(config), WORKSHEETS, sheets, previous=config._claims_baseline, figures=draw())
+        write_whole(Path(str(config.rootpath)) / target, files)
     except ReportWriteError as exc:
         config._claims_outcome = f"error: {exc}"
         session.exitstatus = REPORTS_NOT_WRITTEN
