@@ -104,8 +104,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
     except (shard.ShardError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     out = Path(args.out) if args.out else root / ("reports" if full else "reports/partial")
+    from claims.engine.baseline import NONE, committed_record, records_by_id
+    from claims.engine.figures import draw
+
+    # the committed record, as the shards compared with it (--claims-baseline in their runs)
+    chosen = None if args.baseline == NONE else json.loads(Path(args.baseline).read_text()) if args.baseline else committed_record(root)
+    previous = records_by_id(chosen, meta["profile"])
     try:
-        write_whole(out, render(records, meta, WORKSHEETS, survey(folder, list(WORKSHEETS))))
+        write_whole(out, render(records, meta, WORKSHEETS, survey(folder, list(WORKSHEETS)), previous=previous, figures=draw()))
     except ReportWriteError as exc:
         print(f"python -m claims merge: error: {exc}", file=sys.stderr)
         return 6
@@ -138,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("paths", nargs="+", help="shard result files, or folders holding them")
     merge.add_argument("--out", metavar="DIR", default=None, help="where to write (default: reports/, or reports/partial/ for a selection)")
     merge.add_argument("--worksheets", metavar="DIR", default=None, help="the worksheet folder (default: $CLAIMS_WORKSHEETS or pyproject)")
+    merge.add_argument("--baseline", metavar="FILE|none", default=None,
+                       help="the record the index compares with, as the shards' --claims-baseline (default: reports/claims.json at git HEAD)")
     merge.set_defaults(fn=cmd_merge)
     summ = sub.add_parser("summary", help="markdown for a CI job summary: the gate and the fix list, from DIR/claims.json")
     summ.add_argument("folder", nargs="?", default="reports", help="the reports folder (default: reports)")

@@ -64,7 +64,7 @@ def test_three_shards_merge_into_the_unsharded_reports(tmp_path):
     parts = [tmp_path / f"s{k}" for k in (1, 2, 3)]
     sizes = [len(json.loads((p / shard.file_name(k, 3)).read_text())["records"]) for k, p in enumerate(parts, 1)]
     assert min(sizes) > 0 and sum(sizes) > 24
-    proc = merge(*parts, "--out", tmp_path / "merged")
+    proc = merge(*parts, "--out", tmp_path / "merged", "--baseline", "none")
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(tmp_path / "merged") for p in (tmp_path / "merged").rglob("*") if p.is_file())

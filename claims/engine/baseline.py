@@ -38,7 +38,7 @@ def configure(config: Any) -> None:
     chosen = config.getoption("--claims-baseline")
     root = Path(str(config.rootpath))
     doc = None if chosen == NONE else _read(Path(chosen)) if chosen else committed_record(root)
-    config._claims_baseline = _by_id(doc, config._claims_profile.name)
+    config._claims_baseline = records_by_id(doc, config._claims_profile.name)
     config._claims_baseline_note = _not_compared(chosen, doc, config._claims_profile.name)
 
 
@@ -71,7 +71,7 @@ def _read(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _by_id(doc: Any, profile: str) -> dict[str, dict[str, Any]]:
+def records_by_id(doc: Any, profile: str) -> dict[str, dict[str, Any]]:
     """The committed records by id, if they were made under this run's profile (else nothing to compare)."""
     if not isinstance(doc, dict) or doc.get("profile") != profile or not isinstance(doc.get("claims"), list):
         return {}

@@ -547,7 +547,9 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
         record["evidence"] = _evidence(Tally(), "none", method="none")
     record["gate"] = "pass" if record["verdict"] == record["expected"] else "fail"
     record["seconds"] = round(time.perf_counter() - start, 3)
-    record["evidence"].setdefault("profile", profile.name)
+    # a fresh dict in one key order, however the record came about (checked here, or reused from
+    # another claim's run whose evidence this process may have touched): records compare byte for byte
+    record["evidence"] = _in_order({**record["evidence"], "profile": record["evidence"].get("profile", profile.name)})
     return record
 
 
@@ -633,6 +635,16 @@ def _evidence(tally: Tally, strength: str, method: str = "hypothesis") -> dict[s
         "float64_screen_overruled": tally.overruled,
         **tally.seen.evidence(),
     }
+
+
+_EVIDENCE_ORDER = ("method", "strength", "examples", "instances", "spot_checks", "min_digits_agreed", "twin", "twin_decided",
+                   "twin_max_digits", "float64_screen_overruled", "profile", "same_property_as")
+
+
+def _in_order(evidence: dict[str, Any]) -> dict[str, Any]:
+    """Evidence keys in one order: the known ones first, then any others by name."""
+    known = [k for k in _EVIDENCE_ORDER if k in evidence]
+    return {k: evidence[k] for k in known + sorted(set(evidence) - set(known))}
 
 
 def is_positive(verdict: str) -> bool:
