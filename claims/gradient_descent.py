@@ -83,7 +83,12 @@ def _shown(v: Any, ops: Any, bound: Any, converges: Cmp) -> dict[str, Any]:
     expected="holds",
     cases=CASES,
     instances=problems,
-    mutant=Mutant("a wrong constant: 1/max(a,b) instead of 2/max(a,b)", numerator=1.0),
+    # Bounds just either side of 2/max(a, b) are caught only if the learning rates reach the boundary.
+    mutant=[
+        Mutant("a wrong constant: 1/max(a,b) instead of 2/max(a,b)", numerator=1.0),
+        Mutant("a bound just below: 1.99/max(a,b)", numerator=1.99),
+        Mutant("a bound just above: 2.01/max(a,b)", numerator=2.01),
+    ],
 )
 def gd_converges_iff(v: Any, ops: Any, numerator: float = 2.0) -> Any:
     bound = numerator / ops.maximum(v.a, v.b)
