@@ -223,37 +223,22 @@ class DualOps(Ops):
             out = out @ a
         return out
 
-    def _not_differentiable(self, name: str) -> Any:
-        def refuse(x: Any, *rest: Any) -> Any:
-            if isinstance(x, Dual):
-                raise TypeError(f"derivative: ops.{name} is not differentiated (state the derivative with its closed form)")
-            return getattr(self.base, name)(x, *rest)
-
-        return refuse
+    def _refused(self, name: str, a: Any) -> Any:
+        if isinstance(a, Dual):
+            raise TypeError(f"derivative: ops.{name} is not differentiated (state the derivative with its closed form)")
+        return getattr(self.base, name)(a)
 
     def eigvalsh(self, a: Any) -> Any:
-        return self._not_differentiable("eigvalsh")(a)
+        return self._refused("eigvalsh", a)
 
     def svdvals(self, a: Any) -> Any:
-        return self._not_differentiable("svdvals")(a)
+        return self._refused("svdvals", a)
 
     def rank(self, a: Any) -> Any:
-        return self._not_differentiable("rank")(a)
+        return self._refused("rank", a)
 
     def relu_prime(self, x: Any) -> Any:
-        return self.base.relu_prime(lift(x).val) if isinstance(x, Dual) else self.base.relu_prime(x)
-
-    def sigmoid_prime(self, x: Any) -> Any:
-        if not isinstance(x, Dual):
-            return self.base.sigmoid_prime(x)
-        s = self.sigmoid(x)
-        return s * (1 - s)
-
-    def tanh_prime(self, x: Any) -> Any:
-        if not isinstance(x, Dual):
-            return self.base.tanh_prime(x)
-        t = self.tanh(x)
-        return 1 - t * t
+        return self.base.relu_prime(lift(x).val)  # piecewise constant: no tangent
 
     def matvec(self, a: Any, x: Any) -> Any:
         if not isinstance(a, Dual) and not isinstance(x, Dual):
@@ -267,17 +252,18 @@ class DualOps(Ops):
         out = self.base.outer
         return Dual(out(uv, vv), out(ud, vv) + out(uv, vd))
 
+    def _linear(self, fn: Any, x: Any, *args: Any) -> Any:
+        """A linear map applies to the value and the tangent alike."""
+        return Dual(fn(x.val, *args), fn(x.der, *args)) if isinstance(x, Dual) else fn(x, *args)
+
     def T(self, a: Any) -> Any:
-        v, d = _parts(a)
-        return Dual(self.base.T(v), self.base.T(d)) if isinstance(a, Dual) else self.base.T(a)
+        return self._linear(self.base.T, a)
 
     def diag(self, x: Any) -> Any:
-        v, d = _parts(x)
-        return Dual(self.base.diag(v), self.base.diag(d)) if isinstance(x, Dual) else self.base.diag(x)
+        return self._linear(self.base.diag, x)
 
     def sum(self, x: Any, axis: Any = -1) -> Any:
-        v, d = _parts(x)
-        return Dual(self.base.sum(v, axis), self.base.sum(d, axis)) if isinstance(x, Dual) else self.base.sum(x, axis)
+        return self._linear(self.base.sum, x, axis)
 
     def where(self, cond: Any, a: Any, b: Any) -> Any:
         if not isinstance(a, Dual) and not isinstance(b, Dual):

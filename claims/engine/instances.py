@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from models.ops import to_iv, to_mp
+from models.ops import to_iv
 
 # Relative nudges of the float64 screen's second evaluation: a few ulps either way, never zero.
 NUDGE_ULPS = np.array([-3, -2, -1, 1, 2, 3])
@@ -75,11 +75,6 @@ def pick(batch: Instance, i: int, size: int) -> Instance:
         else:
             out[key] = value
     return batch.with_values(out)
-
-
-def lift(instance: Instance) -> Instance:
-    """The same instance in mpmath: floats converted exactly, ints and bools kept exact."""
-    return instance.with_values({k: to_mp(v) if k in instance.data else v for k, v in instance.items()})
 
 
 def lift_interval(instance: Instance) -> Instance:

@@ -212,12 +212,6 @@ def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any], labels: 
         bits = min(CAP_BITS, max(bits + bits // 2, min(max(asks), 8 * bits)))
 
 
-def twin_fails(claim: Claim, one: Instance, overrides: dict[str, Any]) -> tuple[str, dict[str, R.Relation]] | None:
-    """The label of a relation the twin certifies false, with the twin's relations; else None."""
-    verdict = twin_decide(claim, one, overrides)
-    return None if verdict.failed is None else (verdict.failed, verdict.rels)
-
-
 def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:
     """Evaluate one instance in the twin and record how many digits float64 got right."""
     twin_rels, _ = twin(claim, one, overrides, START_BITS)
@@ -443,13 +437,13 @@ def reduce_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], 
     label = found["label"]
     for cand in roundings(found["instance"]):
         try:
-            failed = twin_fails(claim, cand, overrides)
+            failed = twin_decide(claim, cand, overrides).failed
         except Undecided:
             continue
         if positive and failed is None:
             return cand
         # the same sub-check must still fail ("check" is a derivation step checked on its own)
-        if not positive and failed is not None and failed[0] in (label, "check"):
+        if not positive and failed in (label, "check"):
             return cand
     return found["instance"]
 
