@@ -7,6 +7,7 @@ and the claim then runs as an ``error`` verdict, so nothing goes silently missin
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,12 +194,13 @@ def declare(check: Callable[..., Any] | None, _kind_given: Any = None, **fields:
 
 
 def _caller_module() -> str:
-    import inspect
-
-    for frame in inspect.stack()[2:]:
-        name = frame.frame.f_globals.get("__name__", "")
+    # Walk the frames directly: inspect.stack() reads every frame's source file (a second per catalogue).
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
         if not name.startswith("claims.engine"):
             return name
+        frame = frame.f_back
     return ""
 
 
