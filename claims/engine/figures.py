@@ -5,17 +5,49 @@ the page renderer only embeds them under the claim they belong to.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 FOLDER = "figures"
+CACHE = Path(__file__).resolve().parents[2] / ".claims-cache"
 
 
 def draw() -> list[dict[str, str]]:
-    """Every figure as {claim, path, alt, caption, data}; data is the SVG text."""
-    return [_convergence(), _symmetry(), _broken_step()]
+    """Every figure as {claim, path, alt, caption, data}; data is the SVG text.
+
+    Drawing takes about a second (matplotlib) and the figures depend only on this module and the
+    library versions, so they are kept in .claims-cache/ under a key of those and drawn once.
+    """
+    cache = CACHE / f"figures-{_key()}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    figures = [_convergence(), _symmetry(), _broken_step()]
+    try:
+        CACHE.mkdir(exist_ok=True)
+        staged = cache.with_suffix(f".{os.getpid()}.tmp")
+        staged.write_text(json.dumps(figures), encoding="utf-8")
+        os.replace(staged, cache)  # whole or not at all, also when two runs draw at once
+        for old in CACHE.glob("figures-*.json"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only checkout draws every time
+    return figures
+
+
+def _key() -> str:
+    from importlib.metadata import version  # not matplotlib itself: importing it is half the cost
+
+    text = Path(__file__).read_bytes() + f"{version('matplotlib')} {np.__version__}".encode()
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def _svg(fig: Any) -> str:
