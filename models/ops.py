@@ -486,6 +486,27 @@ class Interval(Ops):
         return _cmp3(">=")(x, 0)
 
 
+class IntervalBatch(Interval):
+    """Ball arithmetic over a batch of instances (leading batch axes, like float64): the twin's
+    first pass over every instance float64 could not clear, one evaluation for all of them.
+
+    Elementwise, so each row's balls are those of the one-instance twin. Linear algebra here
+    works on one matrix at a time; a batch that needs it is decided instance by instance.
+    """
+
+    name = "interval-batch"
+    batched = True
+
+    def expect(self, values: Any, probs: Any, axis: Any = -1) -> Any:
+        # exact probabilities, as in the one-instance twin (Ops.expect rounds them when batched)
+        return self.sum(values * np.frompyfunc(self.exact, 1, 1)(np.asarray(probs, dtype=object)), axis=axis)
+
+    def _one_matrix_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("the batched twin does not do linear algebra; decide instance by instance")
+
+    solve = inv = det = eigvalsh = svdvals = rank = matrix_power = _one_matrix_only
+
+
 def _mat(a: Any) -> Any:
     return arb_mat([[ball(v) for v in row] for row in np.asarray(a, dtype=object)])
 
@@ -536,3 +557,4 @@ F64R = Reordered()
 F32 = Float32()
 MP = Mpmath()
 IV = Interval()
+IVB = IntervalBatch()

@@ -370,3 +370,48 @@ def test_a_counterexample_names_the_sides_as_the_claim_does():
     names = ("worksheet formula", "true derivative")
     record = check(_claim(lambda v, ops: equal(ops.sigmoid(v.x), ops.sigmoid_prime(v.x), names=names)))
     assert record["verdict"] == "refuted" and set(names) <= set(record["counterexample"]["values"])
+
+
+# ---------------------------------------------------------------- the batched twin agrees with the one-instance twin
+
+
+def _rows_both_ways(check_fn, values):
+    """Each row's decision by decide_rows on one batch, and by decide on each instance alone."""
+    from claims.engine import relations as R
+    from claims.engine.instances import Instance, lift_interval, pick
+    from claims.engine.run import precision
+    from models.ops import F64, IV, IVB
+
+    batch = Instance({"x": np.asarray(values, dtype=float), "y": np.asarray(values[::-1], dtype=float)})
+    batch.data = frozenset({"x", "y"})
+    n = len(values)
+    f64 = check_fn(batch, F64)
+    with precision(200):
+        rows = R.decide_rows(check_fn(lift_interval(batch), IVB), f64, n, n, 200)
+        one = [R.decide(check_fn(lift_interval(pick(batch, i, n)), IV), 200).holds for i in range(n)]
+    return [{1: True, -1: False, 0: None}[int(r)] for r in rows], one
+
+
+EDGE_ROWS = [0.0, -0.0, 1.0, 1e-300, 5e-324, 0.1, 0.5, 2.0, 3.0, -1.0, 1e300, 0.3, 0.7]
+
+
+@pytest.mark.parametrize("check_fn", [
+    lambda v, ops: equal(ops.sigmoid(v.x) + ops.sigmoid(-v.x), v.x * 0 + 1),  # an identity: holds in every row
+    lambda v, ops: equal(v.x * v.y, v.y * v.x + 1e-30 * v.x),  # differs only far below float64
+    lambda v, ops: differ(v.x, v.y),  # a tie in the middle row
+    lambda v, ops: less(v.x, v.y),
+    lambda v, ops: at_most(ops.exp(v.x - v.x), v.y * 0 + 1),  # a tie the enclosures must judge as an equation
+    lambda v, ops: is_true(lt(v.x, v.y) | le(v.y, v.x)),
+    lambda v, ops: is_true(gt(ops.tanh(v.x), v.x * 0)),
+])
+def test_the_batched_twin_decides_each_row_as_the_one_instance_twin_does(check_fn):
+    batched, single = _rows_both_ways(check_fn, EDGE_ROWS)
+    # the batched pass may leave a row open (the one-instance twin then decides it), never decide it otherwise
+    assert all(b is None or b == s for b, s in zip(batched, single)), (batched, single)
+    assert sum(b is not None for b in batched) >= sum(s is not None for s in single) - 2
+
+
+def test_a_constant_side_is_the_same_in_every_row_of_the_batched_twin():
+    # a side without the batch axis (a constant vector) must not be read as one entry per row
+    batched, single = _rows_both_ways(lambda v, ops: equal(np.asarray(v.x)[..., None] * 0 + ops.asarray([0.0, 1.0]), ops.asarray([0.0, 1.0])), [1.0, 2.0])
+    assert batched == single == [True, True]

@@ -20,7 +20,7 @@ CONTROLS = [(c, k, m) for c in REGISTRY.claims.values() for k, m in enumerate(c.
 
 @pytest.mark.parametrize(("claim", "k", "mutant"), CONTROLS, ids=[f"{c.id}-{k}" if k else c.id for c, k, _ in CONTROLS])
 def test_wrong_variant_is_refuted(claim, k, mutant):
-    record = run_claim(claim, PROFILES["control"], mutant.overrides)
+    record = run_claim(claim, PROFILES["control"].verdict_only(), mutant.overrides)
     assert record["verdict"] == NEGATIVE[claim.kind], (
         f"{claim.id}: the negative control '{mutant.description}' was not caught "
         f"(verdict {record['verdict']}; {record.get('message') or 'no message'})"

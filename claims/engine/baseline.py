@@ -159,7 +159,7 @@ def review(config: Any, claim: Any, record: dict[str, Any], run_claim: Any) -> N
     if claim is None or record["verdict"] == "error":
         return
     problems = []
-    verdict, missed = run_controls(claim, run_claim, PROFILES["control"])
+    verdict, missed = run_controls(claim, run_claim, PROFILES["control"].verdict_only())
     if verdict is not None:
         record["negative_control_verdict"] = verdict
     if missed:

@@ -503,6 +503,80 @@ def _decide_condition(cond: Any, bits: int) -> Decision:
     return Decision(None, bits=2 * bits)
 
 
+# ---------------------------------------------------------------- the interval twin (many instances)
+
+
+class NoRows(Exception):
+    """A batched twin relation whose shape does not match its float64 template row for row."""
+
+
+def _row_pairs(rel: Relation, template: Relation, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides of a batched twin relation as (k, m) object arrays, one row per instance.
+
+    A side is per-instance where its float64 template (the same relation on the whole batch of n)
+    carries the batch axis; otherwise it is one constant value, the same for every row.
+    """
+    shape = np.broadcast_shapes(np.shape(template.lhs), np.shape(template.rhs))
+    a, b = np.broadcast_arrays(np.asarray(rel.lhs, dtype=object), np.asarray(rel.rhs, dtype=object))
+    return _as_rows(a, shape, n, k), _as_rows(b, shape, n, k)
+
+
+def _as_rows(x: np.ndarray, shape: tuple[int, ...], n: int, k: int) -> np.ndarray:
+    if len(shape) and shape[0] == n:
+        if x.shape != (k, *shape[1:]):
+            raise NoRows(f"twin shape {x.shape} against float64 shape {shape}")
+        return x.reshape(k, -1)
+    if x.shape != shape:
+        raise NoRows(f"twin shape {x.shape} against float64 shape {shape}")
+    return np.broadcast_to(x.reshape(1, -1), (k, x.size))
+
+
+def _entry_codes(fn: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """fn(ball x, ball y) for every entry; 2 where either ball is not finite (undefined: the row stays open)."""
+    def code(x: Any, y: Any) -> int:
+        x, y = ball(x), ball(y)
+        return fn(x, y) if x.is_finite() and y.is_finite() else 2
+
+    return np.asarray(np.frompyfunc(code, 2, 1)(a, b), dtype=int) if a.size else np.zeros(a.shape, int)
+
+
+def decide_rows(rel: Relation, template: Relation, n: int, k: int, bits: int) -> np.ndarray:
+    """Per row of a batched twin relation: HOLDS or FAILS where its enclosures decide as ``decide``
+    would for that one instance at ``bits``, else UNCLEAR (a NaN, a straddle, a precision ask)."""
+    if rel.op == "true":
+        return _decide_condition_rows(rel.lhs, template.lhs, n, k)
+    a, b = _row_pairs(rel, template, n, k)
+    if rel.op in ("==", "!="):
+        codes = _entry_codes(lambda x, y: _CODE[_equal_entry(x, y, bits)[0]], a, b)
+        same, differ = np.all(codes == 1, axis=1), np.any(codes == -1, axis=1)
+        holds, fails = (same, differ) if rel.op == "==" else (differ, same)
+    else:
+        codes = _entry_codes(lambda x, y: _order_code(x, y, rel.op, bits), a, b)
+        holds, fails = np.all(codes == 1, axis=1), np.any(codes == -1, axis=1)
+    # a row with an undefined entry stays open, as decide leaves it (the precision may rise)
+    return np.where(np.any(codes == 2, axis=1), UNCLEAR, _status(holds, fails))
+
+
+_CODE = {True: 1, False: -1, None: 0}
+
+
+def _order_code(a: Any, b: Any, op: str, bits: int) -> int:
+    """One entry of an order relation as _decide_order judges it: 1 holds, -1 fails, 0 undecided."""
+    gap = b - a
+    if gap <= 0 if op == "<" else gap < 0:
+        return -1
+    if gap > 0 or (op == "<=" and gap >= 0):
+        return 1
+    return int(op == "<=" and _equal_entry(a, b, bits)[0] is True)
+
+
+def _decide_condition_rows(cond: Any, template: Any, n: int, k: int) -> np.ndarray:
+    truth = cond.truth if isinstance(cond, Cmp) else np.asarray(cond, dtype=bool).astype(float)
+    shape = np.shape(template.truth if isinstance(template, Cmp) else template)
+    rows = _as_rows(np.asarray(truth, dtype=float), shape, n, k)
+    return _status(np.all(rows == 1, axis=1), np.any(rows == 0, axis=1))
+
+
 # ---------------------------------------------------------------- display
 
 

@@ -41,7 +41,7 @@ from claims.engine.instances import (
     to_plain,
 )
 from claims.engine.profiles import CAP_BITS, START_BITS, Profile, digits
-from models.ops import F32, F64, F64R, IV
+from models.ops import F32, F64, F64R, IV, IVB
 
 SEED = st.integers(0, 2**32 - 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +212,50 @@ def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any], labels: 
         bits = min(CAP_BITS, max(bits + bits // 2, min(max(asks), 8 * bits)))
 
 
+_UNBATCHABLE: set[str] = set()  # claims whose check the batched twin cannot evaluate (linear algebra, a shape)
+TWIN_CHUNK = 2048  # instances per batched twin evaluation (object arrays grow with it)
+
+
+def twin_rows(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int, overrides: dict[str, Any]) -> dict[str, np.ndarray] | None:
+    """The twin's first pass over several instances of a batch at once, at START_BITS.
+
+    Per relation label, each row's status (R.HOLDS, R.FAILS or R.UNCLEAR) exactly as the
+    one-instance twin would decide it at that precision; None when the check cannot be evaluated
+    on a batch of balls, and every instance is then decided on its own.
+    """
+    if n <= 1 or len(rows) < 2 or claim.id in _UNBATCHABLE:
+        return None
+    out: dict[str, list[np.ndarray]] = {label: [] for label in f64}
+    try:
+        for start in range(0, len(rows), TWIN_CHUNK):
+            chunk = rows[start : start + TWIN_CHUNK]
+            for label, status in _twin_chunk(claim, batch, f64, chunk, n, overrides).items():
+                out[label].append(status)
+    except Exception:  # anything the one-instance twin handles (or reports) itself
+        _UNBATCHABLE.add(claim.id)
+        return None
+    return {label: np.concatenate(parts) for label, parts in out.items()}
+
+
+@CLOCK.charged("twin")
+def _twin_chunk(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int, overrides: dict[str, Any]) -> dict[str, np.ndarray]:
+    sub = {}
+    for key, value in batch.items():
+        if key not in batch.data:
+            sub[key] = value
+        elif np.shape(value)[0] == n:
+            sub[key] = value[rows]
+        elif np.shape(value)[0] == 1:  # one value shared by the batch (a float of the case)
+            sub[key] = value
+        else:
+            raise R.NoRows(f"'{key}' has {np.shape(value)[0]} rows in a batch of {n}")
+    with precision(START_BITS):
+        rels = relations(claim, lift_interval(batch.with_values(sub)), IVB, overrides)
+        if not set(f64) <= set(rels):
+            raise R.NoRows("the batched twin returned other relations")
+        return {label: R.decide_rows(rels[label], f64[label], n, len(rows), START_BITS) for label in f64}
+
+
 def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:
     """Evaluate one instance in the twin and record how many digits float64 got right."""
     twin_rels, _ = twin(claim, one, overrides, START_BITS)
@@ -258,7 +302,7 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
             spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
             if 0 not in candidates:
                 candidates.append(0)
-        for i in candidates:
+        for i in _twin_order(claim, batch, rels, candidates, status, n, overrides, want, tally):
             one = pick(batch, i, n)
             verdict = _decided(tally, claim, one, overrides)
             if (verdict.failed is not None) != want:
@@ -272,6 +316,31 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
         if tally.found is not None:
             return  # while Hypothesis shrinks a confirmed find, an undecidable variant is just not a failure
         tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"  # a crash is an error verdict, never a refutation
+
+
+def _twin_order(claim: Claim, batch: Instance, rels: dict[str, R.Relation], candidates: list[int], status: np.ndarray, n: int,
+                overrides: dict[str, Any], want: bool, tally: Tally) -> Iterator[int]:
+    """The candidates the one-instance twin must decide, likely finds first.
+
+    Those float64 already calls finds go first, one by one (a refuted claim stops at the first).
+    The rest get one batched twin pass: the rows it settles (every relation holds for a for-all
+    claim, one fails for an existential one) are counted as decided; the rows it calls finds come
+    next, and the undecided ones last.
+    """
+    likely = R.HOLDS if want else R.FAILS
+    yield from (i for i in candidates if status[i] == likely)
+    rest = [i for i in candidates if status[i] != likely]
+    first = twin_rows(claim, batch, rels, rest, n, overrides)
+    if first is None:
+        yield from rest
+        return
+    codes = np.array([[s[j] for s in first.values()] for j in range(len(rest))]).reshape(len(rest), -1)
+    settled = np.any(codes == R.FAILS, axis=1) if want else np.all(codes == R.HOLDS, axis=1)
+    finds = np.all(codes == R.HOLDS, axis=1) if want else np.any(codes == R.FAILS, axis=1)
+    tally.twin_decided += int(settled.sum())
+    tally.max_bits = max(tally.max_bits, START_BITS if settled.any() else 0)
+    yield from (i for i, f in zip(rest, finds) if f)
+    yield from (i for i, f, done in zip(rest, finds, settled) if not f and not done)
 
 
 def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want: bool) -> Tally:
@@ -374,9 +443,16 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
             open_steps.setdefault(i, []).append(label)
             if status[i] == R.FAILS:
                 said_fails.add((i, label))
-    for i, labels in open_steps.items():
+    rows = list(open_steps)
+    first = twin_rows(claim, batch, {k: r for k, r in rels.items() if k not in broken}, rows, n, overrides) or {}
+    for j, (i, labels) in enumerate(open_steps.items()):
         labels = [label for label in labels if label not in broken]
         if not labels:
+            continue
+        if first and all(first[label][j] == R.HOLDS for label in labels):  # the batched pass settled every open step
+            tally.twin_decided += 1
+            tally.max_bits = max(tally.max_bits, START_BITS)
+            tally.overruled += sum((i, label) in said_fails for label in labels)
             continue
         one = pick(batch, i, n)
         failed = _decided(tally, claim, one, overrides, labels=labels, every=True).broken()
@@ -446,6 +522,15 @@ def reduce_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], 
         if not positive and failed in (label, "check"):
             return cand
     return found["instance"]
+
+
+def _described(claim: Claim, profile: Profile, found: dict[str, Any], overrides: dict[str, Any], positive: bool) -> dict[str, Any]:
+    return describe_find(claim, found, overrides, positive) if profile.describe else _as_found(found)
+
+
+def _as_found(found: dict[str, Any]) -> dict[str, Any]:
+    """A find as the twin confirmed it, neither reduced nor re-derived (a negative control needs only its verdict)."""
+    return {"inputs": to_plain(found["instance"]), "check": found["label"], "note": "as found: not shrunk or described (profile without describe)"}
 
 
 def describe_find(claim: Claim, found: dict[str, Any], overrides: dict[str, Any], positive: bool) -> dict[str, Any]:
@@ -586,10 +671,10 @@ def _verdict(claim: Claim, profile: Profile, overrides: dict[str, Any]) -> dict[
         return {"verdict": "error", "message": f"claim '{claim.id}' crashed in its check: {tally.crash}", "evidence": _evidence(tally, "none")}
     if claim.kind == "exists":
         if tally.found:
-            return {"verdict": "witnessed", "witness": describe_find(claim, tally.found, overrides, True), "evidence": _evidence(tally, "witness")}
+            return {"verdict": "witnessed", "witness": _described(claim, profile, tally.found, overrides, True), "evidence": _evidence(tally, "witness")}
         return {"verdict": "unwitnessed", "evidence": _evidence(tally, "sampled")}
     if tally.found:
-        return {"verdict": "refuted", "counterexample": describe_find(claim, tally.found, overrides, False), "evidence": _evidence(tally, "counterexample")}
+        return {"verdict": "refuted", "counterexample": _described(claim, profile, tally.found, overrides, False), "evidence": _evidence(tally, "counterexample")}
     if claim.kind == "exhaustive":
         return {"verdict": "proved", "evidence": _evidence(tally, "exhaustive", method="exhaustive")}
     return {"verdict": "holds", "evidence": _evidence(tally, "sampled")}
@@ -606,7 +691,8 @@ def _derivation_verdict(claim: Claim, profile: Profile, overrides: dict[str, Any
         entry = {"expression": step.expression, "relation": step.relation if isinstance(step.relation, str) else getattr(step.relation, "__name__", "custom"), "verdict": "refuted" if label in broken else "holds"}
         if label in broken:
             single = Claim(**{**stepped.__dict__, "check": _only(stepped.check, label)})
-            entry["counterexample"] = describe_find(single, _shrunk(single, profile, overrides, broken[label]), overrides, False)
+            entry["counterexample"] = (describe_find(single, _shrunk(single, profile, overrides, broken[label]), overrides, False)
+                                       if profile.describe else _as_found(broken[label]))
         steps.append(entry)
     first = next((k for k, s in enumerate(steps) if s["verdict"] == "refuted"), None)
     out = {"steps": steps, "first_broken_step": first, "evidence": _evidence(tally, "counterexample" if broken else "sampled")}
