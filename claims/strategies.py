@@ -48,7 +48,9 @@ def grid(**axes: Any) -> st.SearchStrategy[dict[str, Any]]:
     values = [list(v) for v in axes.values()]
     indices = sorted(product(*(range(len(v)) for v in values)), key=lambda ix: (sum(ix), ix))
     cases = [{n: values[k][i] for k, (n, i) in enumerate(zip(names, ix))} for ix in indices]
-    return st.sampled_from(cases).map(dict)
+    strategy = st.sampled_from(cases).map(dict)
+    strategy.grid_cases = cases  # the engine may check every case of a small grid instead of sampling it
+    return strategy
 
 
 # ---------------------------------------------------------------- edge-rich generation (issue 6)

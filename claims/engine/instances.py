@@ -33,7 +33,7 @@ class Instance(dict):
             raise AttributeError(f"instance has no value '{name}'; it has {', '.join(self)}") from None
 
 
-def _is_data(value: Any) -> bool:
+def is_data(value: Any) -> bool:
     """Floats (and float arrays) are per-instance data; ints, strings and tuples are structure."""
     if isinstance(value, (float, np.floating)):
         return True
@@ -56,7 +56,7 @@ def build_batch(case: dict[str, Any], generate: Any, seed: int, n: int) -> tuple
     for key, value in case.items():
         if key in data:
             continue
-        if _is_data(value):
+        if is_data(value):
             data[key] = np.asarray(value, dtype=float)[None]
             keys.add(key)
         else:

@@ -27,6 +27,9 @@ class Profile:
     # Shrink a find and describe it (reduced inputs, both sides, the certificate); a negative
     # control needs only its verdict, which the twin has already certified.
     describe: bool = True
+    # A claim whose cases are a grid of at most this many structures checks every one of them
+    # (claims.strategies.grid), sharing out the same total of instances; larger grids are sampled.
+    sweep: int = 0
 
     def verdict_only(self) -> Profile:
         """The same search without shrinking or describing a find (for negative controls)."""
@@ -60,7 +63,8 @@ PROFILES = {
     # Deterministic gate: 16 batches of 800 instances = 12,800 instances per sampled claim (a batch
     # shares its case's structure: Hypothesis' cost is per batch, NumPy's hardly grows with it);
     # 200 examples where the case is the one instance.
-    "ci": Profile("ci", examples=200, batch=800, spot_checks=5, time_limit_s=120, derandomize=True, batched_examples=16),
+    "ci": Profile("ci", examples=200, batch=800, spot_checks=5, time_limit_s=120, derandomize=True, batched_examples=16,
+                  sweep=64),
     # 250 batches of 4,000 = 10^6 instances per sampled claim (78x ci), 4,000 examples where the
     # case is the instance, 4x the spot checks, fresh randomness, examples remembered in .hypothesis/.
     "thorough": Profile("thorough", examples=4000, batch=4000, spot_checks=20, time_limit_s=1800, derandomize=False,

@@ -8,6 +8,7 @@ claimed relation, refutes a claim.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -34,6 +35,7 @@ from claims.engine.instances import (
     as_batch,
     build_batch,
     in_float32,
+    is_data,
     lift_interval,
     nudged,
     pick,
@@ -77,6 +79,8 @@ class Tally:
     crash: str | None = None
     found: dict[str, Any] | None = None
     spot_keys: set[str] = field(default_factory=set)
+    structures: set[str] = field(default_factory=set)  # the distinct cases (structures) checked
+    grid: int | None = None  # how many structures the claim's grid has, when its cases are one
     seen: Seen = field(default_factory=Seen)  # what the check compares: sub-checks, entries, itself
 
     def wants_spot_check(self, key: str, limit: int) -> bool:
@@ -276,7 +280,7 @@ def _decided(tally: Tally, claim: Claim, one: Instance, overrides: dict[str, Any
 # ------------------------------------------------------------------ sampled claims
 
 
-def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, case: Any, seed: int, want: bool) -> None:
+def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, case: Any, seed: int, want: bool, size: int | None = None) -> None:
     """One Hypothesis example: screen a batch, let the twin decide; raise _Found on a confirmed find.
 
     ``want`` is False for a for-all claim (we look for a failing instance) and True for an
@@ -288,13 +292,14 @@ def _examine(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: T
         if not isinstance(case, dict):
             raise TypeError("cases must generate a dict (use st.fixed_dictionaries)")
         with CLOCK.phase("instances"):
-            batch, n = build_batch(case, claim.instances, seed, profile.batch)
+            batch, n = build_batch(case, claim.instances, seed, size or profile.batch)
         with CLOCK.phase("screen"):
             rels = relations(claim, batch, F64, overrides)
             tally.seen.add(rels, batch, n)
             status, bad = screen_batch(screen_reruns(claim, batch, seed, overrides, rels, n), n)
         tally.examples += 1
         tally.instances += n
+        tally.structures.add(structure_of(case))
         # for-all: every instance not clearly holding, likely failures first; exists: likely witnesses first
         order = np.argsort(bad if want else -bad, kind="stable")
         candidates = [int(i) for i in order if status[i] != (R.FAILS if want else R.HOLDS)]
@@ -343,9 +348,44 @@ def _twin_order(claim: Claim, batch: Instance, rels: dict[str, R.Relation], cand
     yield from (i for i, f, done in zip(rest, finds, settled) if not f and not done)
 
 
+def structure_of(case: dict[str, Any]) -> str:
+    """A case without its per-instance floats: the structure a batch shares."""
+    return repr(sorted((k, v) for k, v in case.items() if not is_data(v)))
+
+
+def _grid_size(claim: Claim) -> int | None:
+    cases = getattr(claim.cases, "grid_cases", None)
+    return None if cases is None else len(cases)
+
+
+def sweep(claim: Claim, profile: Profile) -> Iterator[tuple[dict[str, Any], int, int]] | None:
+    """Every case of a small grid of structures (claims.strategies.grid), each with its own batch.
+
+    Where a claim's structures are few (at most ``profile.sweep``), checking each one beats
+    sampling some: the instances are shared out so the claim still gets the profile's total, and
+    the grid's order (simplest first) makes the first failing structure the simplest one.
+    None when the cases are not such a grid: Hypothesis samples them.
+    """
+    cases = getattr(claim.cases, "grid_cases", None)
+    if cases is None or claim.instances is None or not 0 < len(cases) <= profile.sweep:
+        return None
+    size = -(-profile.examples_for(True) * profile.batch // len(cases))
+    # fixed seeds under a deterministic profile; fresh ones otherwise (as Hypothesis would draw)
+    seeds = range(1, len(cases) + 1) if profile.derandomize else [int.from_bytes(os.urandom(4), "little") for _ in cases]
+    return ((dict(case), seed, size) for case, seed in zip(cases, seeds))
+
+
 def run_sampled(claim: Claim, profile: Profile, overrides: dict[str, Any], want: bool) -> Tally:
     """Drive Hypothesis over the claim's cases; the tally holds the (shrunk) find, if any."""
-    tally = Tally()
+    tally = Tally(grid=_grid_size(claim))
+    swept = sweep(claim, profile)
+    if swept is not None:
+        try:
+            for case, seed, size in swept:
+                _examine(claim, profile, overrides, tally, case, seed, want, size)
+        except _Found:
+            pass
+        return tally
     strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
 
     @profile.hypothesis_settings(batched=claim.instances is not None)
@@ -398,7 +438,16 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
 
     Remembers the first confirmed failure of each step.
     """
-    tally, broken = Tally(), {}
+    tally, broken = Tally(grid=_grid_size(claim)), {}
+    swept = sweep(claim, profile)
+    if swept is not None:
+        for case, seed, size in swept:
+            try:
+                _derivation_example(stepped, profile, overrides, tally, broken, (case, seed), size)
+            except Exception as exc:
+                tally.crash = f"{type(exc).__name__}: {exc}\n{_where(exc)}"
+                break
+        return tally, broken
     strategy = st.tuples(claim.cases, SEED if claim.instances is not None else st.just(0))
 
     @profile.hypothesis_settings(batched=claim.instances is not None)
@@ -419,15 +468,17 @@ def run_derivation(claim: Claim, stepped: Claim, profile: Profile, overrides: di
     return tally, broken
 
 
-def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int]) -> None:
+def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any], tally: Tally, broken: dict[str, Any], drawn: tuple[Any, int],
+                        size: int | None = None) -> None:
     with CLOCK.phase("instances"):
-        batch, n = build_batch(drawn[0], claim.instances, drawn[1], profile.batch)
+        batch, n = build_batch(drawn[0], claim.instances, drawn[1], size or profile.batch)
     with CLOCK.phase("screen"):
         rels = relations(claim, batch, F64, overrides)
         tally.seen.add(rels, batch, n)
         screened = screen_reruns(claim, batch, drawn[1], overrides, {k: r for k, r in rels.items() if k not in broken}, n)
     tally.examples += 1
     tally.instances += n
+    tally.structures.add(structure_of(drawn[0]))
     spot = tally.wants_spot_check(repr(drawn), profile.spot_checks)
     if spot:
         spot_check(claim, rels, pick(batch, 0, n), 0, n, overrides, tally)
@@ -713,8 +764,16 @@ def _evidence(tally: Tally, strength: str, method: str = "hypothesis") -> dict[s
         "twin_decided": tally.twin_decided,
         "twin_max_digits": digits(tally.max_bits) if tally.max_bits else None,
         "float64_screen_overruled": tally.overruled,
+        **_structures(tally),
         **tally.seen.evidence(),
     }
+
+
+def _structures(tally: Tally) -> dict[str, Any]:
+    """How many distinct cases (widths, activations, ...) were checked, and of how many a grid has."""
+    if not tally.structures or tally.instances <= tally.examples:  # the case is the instance: examples says it
+        return {}
+    return {"structures": {"checked": len(tally.structures), "of": tally.grid}}
 
 
 _EVIDENCE_ORDER = ("method", "strength", "examples", "instances", "spot_checks", "min_digits_agreed", "twin", "twin_decided",
