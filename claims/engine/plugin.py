@@ -77,6 +77,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config._claims_dumps = workerinput["claims_dumps"] if workerinput else tempfile.mkdtemp(prefix="claims-deadline-")
     config._claims_phases = {}
     config._claims_shard = _shard_of(config, workerinput)
+    if workerinput is None and getattr(config.option, "numprocesses", None):
+        _one_blas_thread_per_worker()
+
+
+# The workers already share the cores: an OpenBLAS thread pool in each spins for cores the other
+# worker is using (two busy NumPy processes ran 2.7x slower each here than one alone).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _one_blas_thread_per_worker() -> None:
+    """Workers inherit the controller's environment when they start; a value already set is kept."""
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
 
 
 def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tuple[int, int, set[str]] | None:
@@ -175,6 +188,18 @@ def _crash_safe_loadgroup() -> type:
         never reports back, is never given more work, and the run waits forever.
         """
 
+        _ordered = False
+
+        def _assign_work_unit(self, node: Any) -> None:
+            # Longest groups first, by the committed record's times: the run then ends on short
+            # claims, and neither worker waits long for the other (xdist orders by group size).
+            if not self._ordered:
+                self._ordered = True
+                units = sorted(self.workqueue.items(), key=lambda kv: -_recorded_cost(self.config, kv[1]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
         def remove_node(self, node: Any) -> str | None:
             workload = self.assigned_work.get(node, {})
             crashed = next((nid for unit in workload.values() for nid, done in unit.items() if not done), None)
@@ -188,6 +213,14 @@ def _crash_safe_loadgroup() -> type:
             return crashed
 
     return CrashSafeLoadGroupScheduling
+
+
+def _recorded_cost(config: pytest.Config, unit: dict[str, bool]) -> float:
+    """Seconds the committed record gives a group of test items (claims not on record: 0)."""
+    if not hasattr(config, "_claims_timings"):
+        config._claims_timings = (baseline.committed_record(Path(str(config.rootpath))) or {}).get("timings") or {}
+    times = config._claims_timings
+    return sum(float(times.get(cid) or 0.0) for cid in _claim_ids(unit))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -365,6 +398,13 @@ _CONFIG: dict[str, Any] = {}
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG["config"] = session.config
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_xdist_newgateway(gateway: Any) -> None:
+    """Load the catalogue on the controller while its workers start, not when they report their
+    collection: until the controller has, it hands them no work."""
+    claims.load()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
