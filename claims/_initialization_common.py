@@ -134,10 +134,10 @@ def after_steps(net: fcnet.Net, v: Any, ops: Any, steps: int) -> fcnet.Net:
 
 def batch_gd_step(net: fcnet.Net, v: Any, ops: Any) -> fcnet.Net:
     """One full-batch gradient-descent step on the mean loss over the m data points x (..., m, d0)."""
-    per_point = replace(net, Ws=tuple(W[..., None, :, :] for W in net.Ws))  # one copy of the weights per data point
-    grads = fcnet.backward(per_point, v.x, v.y, ops)
+    per_point = replace(net, Ws=tuple(W[..., None, :, :] for W in net.Ws))  # the weights broadcast over the data points
+    grads = fcnet.backward(per_point, v.x, v.y, ops, over_data=True)  # dW summed over the m points
     eta = np.asarray(v.eta)[..., None, None]
-    return replace(net, Ws=tuple(W - eta * (ops.sum(dW, axis=-3) / v.m) for W, dW in zip(net.Ws, grads.dWs)))
+    return replace(net, Ws=tuple(W - eta * (dW / v.m) for W, dW in zip(net.Ws, grads.dWs)))
 
 
 def flat(mats: Any) -> Any:

@@ -142,10 +142,11 @@ def _output_delta(net: Net, cache: Cache, y: Array, dz: Array, ops: Ops) -> Arra
     return dz * _layer_activation(net, net.depth, ops)[1](cache.S[-1])
 
 
-def backward(net: Net, x: Array, y: Array, ops: Ops) -> Grads:
+def backward(net: Net, x: Array, y: Array, ops: Ops, over_data: bool = False) -> Grads:
     """Backpropagation: delta^(l) = g'(S^(l)) * W^(l+1)^T delta^(l+1), dW^(l) = delta^(l) X^(l-1)^T.
 
-    Follows 001 1(c)-(f) and 004 2(c),(e) in matrix form.
+    Follows 001 1(c)-(f) and 004 2(c),(e) in matrix form. With ``over_data`` the inputs carry a
+    data axis (..., m, d0) and dW^(l) is summed over it: the full-batch gradient, sum_m delta_m X_m^T.
     """
     cache = forward(net, x, ops)
     L = net.depth
@@ -157,7 +158,8 @@ def backward(net: Net, x: Array, y: Array, ops: Ops) -> Grads:
         dX[layer - 1] = ops.matvec(ops.T(net.Ws[layer - 1]), delta[layer])
         if layer > 1:
             delta[layer - 1] = dX[layer - 1] * activation(net.hidden, ops)[1](cache.S[layer - 1])
-    dWs = tuple(ops.outer(delta[k], cache.X[k - 1]) for k in range(1, L + 1))
+    product = ops.sum_outer if over_data else ops.outer
+    dWs = tuple(product(delta[k], cache.X[k - 1]) for k in range(1, L + 1))
     dbs = None if net.bs is None else tuple(delta[1:])
     return Grads(tuple(delta), tuple(dX), dWs, dbs)
 

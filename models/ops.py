@@ -35,6 +35,10 @@ class Ops:
         """u v^T for vectors u (..., m) and v (..., n)."""
         return u[..., :, None] * v[..., None, :]
 
+    def sum_outer(self, u: Any, v: Any) -> Any:
+        """sum_m u_m v_m^T over the data axis of u (..., m, p) and v (..., m, q): a full-batch gradient."""
+        return self.sum(self.outer(u, v), axis=-3)
+
     @staticmethod
     def T(a: Any) -> Any:
         """Transpose of the last two axes."""
@@ -232,6 +236,11 @@ class Float64(Ops):
         return np.asarray(x, dtype=float)
 
     @staticmethod
+    def sum_outer(u: Any, v: Any) -> Any:
+        # one matrix product (p x m)(m x q) instead of m outer products held at once
+        return np.swapaxes(u, -1, -2) @ v
+
+    @staticmethod
     def sigmoid(x: Any) -> Any:
         # 1/(1+e^-x) written to avoid overflow of e^-x for very negative x.
         e = np.exp(-np.abs(x))
@@ -244,7 +253,12 @@ class Reordered(Float64):
 
     @staticmethod
     def matvec(a: Any, x: Any) -> Any:
-        return np.sum(np.flip(a * x[..., None, :], axis=-1), axis=-1)
+        # einsum's own loop (no BLAS) over the reversed vector, without an (..., m, n) temporary
+        return np.einsum("...ij,...j->...i", np.flip(a, axis=-1), np.flip(x, axis=-1))
+
+    @staticmethod
+    def sum_outer(u: Any, v: Any) -> Any:
+        return np.einsum("...mp,...mq->...pq", np.flip(u, axis=-2), np.flip(v, axis=-2))
 
     def sum(self, x: Any, axis: Any = -1) -> Any:
         return np.sum(np.flip(x, axis=axis), axis=axis)

@@ -68,7 +68,7 @@ PROFILES = {
     # 250 batches of 4,000 = 10^6 instances per sampled claim (78x ci), 4,000 examples where the
     # case is the instance, 4x the spot checks, fresh randomness, examples remembered in .hypothesis/.
     "thorough": Profile("thorough", examples=4000, batch=4000, spot_checks=20, time_limit_s=1800, derandomize=False,
-                        batched_examples=250),
+                        batched_examples=250, sweep=64),
     # For editing a claim: a few seconds for the whole catalogue.
     "quick": Profile("quick", examples=25, batch=16, spot_checks=2, time_limit_s=60, derandomize=False),
     # Negative controls in tests/: deterministic and small; a wrong variant fails fast.

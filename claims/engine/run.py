@@ -218,31 +218,46 @@ def twin_decide(claim: Claim, one: Instance, overrides: dict[str, Any], labels: 
 
 _UNBATCHABLE: set[str] = set()  # claims whose check the batched twin cannot evaluate (linear algebra, a shape)
 TWIN_CHUNK = 2048  # instances per batched twin evaluation (object arrays grow with it)
+# Precisions of the batched passes: what most undecided rows ask for next is within 8x (the
+# one-instance twin's largest jump); rows still open after the last go one by one from there.
+TWIN_LEVELS = (START_BITS, 8 * START_BITS)
 
 
-def twin_rows(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int, overrides: dict[str, Any]) -> dict[str, np.ndarray] | None:
-    """The twin's first pass over several instances of a batch at once, at START_BITS.
+def twin_rows(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int,
+              overrides: dict[str, Any]) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
+    """The twin's batched passes over several instances of a batch at once.
 
     Per relation label, each row's status (R.HOLDS, R.FAILS or R.UNCLEAR) exactly as the
-    one-instance twin would decide it at that precision; None when the check cannot be evaluated
-    on a batch of balls, and every instance is then decided on its own.
+    one-instance twin would decide it at the precision of the pass, and that precision per row.
+    A row that no relation fails and some leaves unclear is taken again at the next level of
+    TWIN_LEVELS. None when the check cannot be evaluated on a batch of balls: every instance is
+    then decided on its own.
     """
     if n <= 1 or len(rows) < 2 or claim.id in _UNBATCHABLE:
         return None
-    out: dict[str, list[np.ndarray]] = {label: [] for label in f64}
+    status = {label: np.full(len(rows), R.UNCLEAR) for label in f64}
+    bits = np.zeros(len(rows), dtype=int)
+    open_rows = np.arange(len(rows))
     try:
-        for start in range(0, len(rows), TWIN_CHUNK):
-            chunk = rows[start : start + TWIN_CHUNK]
-            for label, status in _twin_chunk(claim, batch, f64, chunk, n, overrides).items():
-                out[label].append(status)
+        for level in TWIN_LEVELS:
+            for start in range(0, len(open_rows), TWIN_CHUNK):
+                at = open_rows[start : start + TWIN_CHUNK]
+                for label, got in _twin_chunk(claim, batch, f64, [rows[j] for j in at], n, overrides, level).items():
+                    status[label][at] = got
+            bits[open_rows] = level
+            codes = np.array(list(status.values())).reshape(len(status), len(rows))
+            open_rows = np.flatnonzero(np.any(codes == R.UNCLEAR, axis=0) & ~np.any(codes == R.FAILS, axis=0))
+            if len(open_rows) < 2:
+                break
     except Exception:  # anything the one-instance twin handles (or reports) itself
         _UNBATCHABLE.add(claim.id)
         return None
-    return {label: np.concatenate(parts) for label, parts in out.items()}
+    return status, bits
 
 
 @CLOCK.charged("twin")
-def _twin_chunk(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int, overrides: dict[str, Any]) -> dict[str, np.ndarray]:
+def _twin_chunk(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows: list[int], n: int, overrides: dict[str, Any],
+                bits: int) -> dict[str, np.ndarray]:
     sub = {}
     for key, value in batch.items():
         if key not in batch.data:
@@ -253,11 +268,11 @@ def _twin_chunk(claim: Claim, batch: Instance, f64: dict[str, R.Relation], rows:
             sub[key] = value
         else:
             raise R.NoRows(f"'{key}' has {np.shape(value)[0]} rows in a batch of {n}")
-    with precision(START_BITS):
+    with precision(bits):
         rels = relations(claim, lift_interval(batch.with_values(sub)), IVB, overrides)
         if not set(f64) <= set(rels):
             raise R.NoRows("the batched twin returned other relations")
-        return {label: R.decide_rows(rels[label], f64[label], n, len(rows), START_BITS) for label in f64}
+        return {label: R.decide_rows(rels[label], f64[label], n, len(rows), bits) for label in f64}
 
 
 def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, row: int, n: int, overrides: dict[str, Any], tally: Tally) -> None:
@@ -339,11 +354,11 @@ def _twin_order(claim: Claim, batch: Instance, rels: dict[str, R.Relation], cand
     if first is None:
         yield from rest
         return
-    codes = np.array([[s[j] for s in first.values()] for j in range(len(rest))]).reshape(len(rest), -1)
+    codes = np.array(list(first[0].values())).reshape(-1, len(rest)).T
     settled = np.any(codes == R.FAILS, axis=1) if want else np.all(codes == R.HOLDS, axis=1)
     finds = np.all(codes == R.HOLDS, axis=1) if want else np.any(codes == R.FAILS, axis=1)
     tally.twin_decided += int(settled.sum())
-    tally.max_bits = max(tally.max_bits, START_BITS if settled.any() else 0)
+    tally.max_bits = max(tally.max_bits, int(first[1][settled].max(initial=0)))
     yield from (i for i, f in zip(rest, finds) if f)
     yield from (i for i, f, done in zip(rest, finds, settled) if not f and not done)
 
@@ -495,14 +510,14 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
             if status[i] == R.FAILS:
                 said_fails.add((i, label))
     rows = list(open_steps)
-    first = twin_rows(claim, batch, {k: r for k, r in rels.items() if k not in broken}, rows, n, overrides) or {}
+    first, first_bits = twin_rows(claim, batch, {k: r for k, r in rels.items() if k not in broken}, rows, n, overrides) or ({}, None)
     for j, (i, labels) in enumerate(open_steps.items()):
         labels = [label for label in labels if label not in broken]
         if not labels:
             continue
         if first and all(first[label][j] == R.HOLDS for label in labels):  # the batched pass settled every open step
             tally.twin_decided += 1
-            tally.max_bits = max(tally.max_bits, START_BITS)
+            tally.max_bits = max(tally.max_bits, int(first_bits[j]))
             tally.overruled += sum((i, label) in said_fails for label in labels)
             continue
         one = pick(batch, i, n)
@@ -643,7 +658,9 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
     """Check one claim; never raises: problems, crashes and timeouts become an ``error`` record.
 
     When another claim with the same property already ran in this process (the same statement
-    in another worksheet), its verdict and evidence are reused: the run is deterministic.
+    in another worksheet), its verdict and evidence are reused: under a derandomized profile a
+    second run would repeat it exactly, and under a random one (thorough) the evidence is as good
+    for both statements; the record says ``same_property_as``.
     """
     overrides = overrides or {}
     record = _skeleton(claim)
@@ -653,7 +670,7 @@ def run_claim(claim: Claim, profile: Profile, overrides: dict[str, Any] | None =
     try:
         if claim.problems:
             raise _Malformed("; ".join(claim.problems))
-        shareable = property_of(claim) is not None and profile.derandomize
+        shareable = property_of(claim) is not None
         if shareable and key in _checked:
             record.update(_reused(claim, _checked[key]))
         else:
