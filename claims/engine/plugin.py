@@ -33,7 +33,8 @@ from claims.engine.run import is_positive, property_key, reproduce_command, run_
 from claims.engine.worksheet import ENV_VAR as WORKSHEETS_ENV
 from claims.engine.worksheet import configured_folder, survey
 
-NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>.+)\]$")
+# A claim's test item; under --dist loadgroup xdist appends "@<group>" to the node id.
+NODE = re.compile(r"test_claims\.py::test_claim\[(?P<id>[^\]]+)\](?:@[^\]]*)?$")
 RESULT_KEY = "claim_result"
 PHASES_KEY = "claim_phases"
 LOAD_ERROR_PREFIX = "module-failed-to-load:"
@@ -139,22 +140,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("claim_id", ids, ids=ids)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Let -k select by worksheet file name or catalogue module as well as by claim id.
 
     Claims that check the identical property share an xdist group (``--dist loadgroup``), so
-    one worker checks it once and reports it for each claim.
+    one worker checks it once and reports it for each claim. (First among the hooks: xdist's
+    own reads the group marks to name the groups.)
     """
     registry = claims.load()
-    groups: dict[Any, str] = {}
     for item in items:
         match = NODE.search(item.nodeid)
         claim = registry.claims.get(match["id"]) if match else None
         if claim is None:
             continue
         item.extra_keyword_matches.update({claim.worksheet, Path(claim.worksheet).stem, claim.module.split(".")[-1]})
-        key = property_key(claim, config._claims_profile, {})
-        item.add_marker(pytest.mark.xdist_group(groups.setdefault(key, claim.id)))
+        item.add_marker(pytest.mark.xdist_group(_property_groups(config)[claim.id]))
     if config._claims_shard:
         _keep_shard(config, items)
 
@@ -190,6 +191,13 @@ def _crash_safe_loadgroup() -> type:
 
         _ordered = False
 
+        def _split_scope(self, nodeid: str) -> str:
+            # The claim's property group, from the catalogue: xdist 3.8.0 names a group by
+            # appending "@group" to item._nodeid, which pytest 9 no longer reads, so without this
+            # every claim would be its own group and a shared property would be checked twice.
+            match = NODE.search(nodeid)
+            return _property_groups(self.config).get(match["id"], nodeid) if match else super()._split_scope(nodeid)
+
         def _assign_work_unit(self, node: Any) -> None:
             # Longest groups first, by the committed record's times: the run then ends on short
             # claims, and neither worker waits long for the other (xdist orders by group size).
@@ -213,6 +221,15 @@ def _crash_safe_loadgroup() -> type:
             return crashed
 
     return CrashSafeLoadGroupScheduling
+
+
+def _property_groups(config: pytest.Config) -> dict[str, str]:
+    """Each claim's group: the first claim declared with the identical property (its own id if none)."""
+    if not hasattr(config, "_claims_groups"):
+        first: dict[Any, str] = {}
+        config._claims_groups = {cid: first.setdefault(property_key(c, config._claims_profile, {}), cid)
+                                 for cid, c in claims.load().claims.items()}
+    return config._claims_groups
 
 
 def _recorded_cost(config: pytest.Config, unit: dict[str, bool]) -> float:
