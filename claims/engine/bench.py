@@ -1,6 +1,7 @@
 """Benchmark: the ci profile over the selected claims, serial (-n 0) then parallel (-n 2).
 
-Both runs happen in one invocation so their ratio is comparable (the machines are noisy);
+All runs happen in one invocation, serial and parallel alternating, so their ratio is
+comparable (the machines are noisy: the best run of each mode is taken, and every run is shown);
 per-claim throughput and the phase shares are taken from the serial run, where a claim has a
 core to itself.
 """
@@ -19,6 +20,9 @@ from typing import Any
 from claims.engine.clock import PHASES
 
 FLOOR = 10_000  # instances every sampled claim that holds must reach under ci
+# Runs of each mode. A shared 2-core machine drifts by tens of percent within a minute; the best
+# of alternating runs is the usual way to see the code's speed rather than the neighbours'.
+REPEATS = 2
 
 
 def timed_run(workers: str, out: Path, selection: list[str]) -> tuple[float, dict[str, Any], dict[str, Any]]:
@@ -68,14 +72,23 @@ def floor_line(report: dict[str, Any]) -> str:
             f"floor {FLOOR:,}: {'met' if low[0] >= FLOOR else 'NOT MET'}; {len(held) - len(batched)} claim(s) whose case is its instance")
 
 
-def main(selection: list[str]) -> int:
+def main(selection: list[str], repeats: int = REPEATS) -> int:
+    serial_times, parallel_times = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        serial_s, serial, phases = timed_run("0", Path(tmp) / "serial", selection)
-        parallel_s, parallel, _ = timed_run("2", Path(tmp) / "parallel", selection)
+        # serial and parallel alternate, so a slow spell of a shared machine hits both alike
+        for k in range(repeats):
+            wall, report, ph = timed_run("0", Path(tmp) / f"serial-{k}", selection)
+            serial_times.append(wall)
+            if k == 0 or wall <= min(serial_times):
+                serial, phases = report, ph
+            wall, report, _ = timed_run("2", Path(tmp) / f"parallel-{k}", selection)
+            parallel_times.append(wall)
+            parallel = report
+    serial_s, parallel_s = min(serial_times), min(parallel_times)
     same = [(c["id"], c["verdict"]) for c in serial["claims"]] == [(c["id"], c["verdict"]) for c in parallel["claims"]]
-    print(f"claims: {len(serial['claims'])}  profile: ci  (one run each, same machine, same invocation)")
-    print(f"wall time  -n 0: {serial_s:7.2f} s")
-    print(f"wall time  -n 2: {parallel_s:7.2f} s")
+    print(f"claims: {len(serial['claims'])}  profile: ci  ({repeats} runs each, alternating, same machine, same invocation; best of each)")
+    print(f"wall time  -n 0: {serial_s:7.2f} s   (runs: {', '.join(f'{t:.2f}' for t in serial_times)})")
+    print(f"wall time  -n 2: {parallel_s:7.2f} s   (runs: {', '.join(f'{t:.2f}' for t in parallel_times)})")
     print(f"serial / parallel: {serial_s / parallel_s:.2f}x   verdicts identical: {same}")
     print(floor_line(serial))
     r = rates(serial)
