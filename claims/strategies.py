@@ -6,7 +6,9 @@ Batches of random instances are drawn with NumPy from a seed inside each claim's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import product
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -44,13 +46,30 @@ def grid(**axes: Any) -> st.SearchStrategy[dict[str, Any]]:
     product is ordered simplest first (first values of every axis), so a counterexample shrinks
     towards small widths and the first-listed options.
     """
-    names = list(axes)
-    values = [list(v) for v in axes.values()]
-    indices = sorted(product(*(range(len(v)) for v in values)), key=lambda ix: (sum(ix), ix))
-    cases = [{n: values[k][i] for k, (n, i) in enumerate(zip(names, ix))} for ix in indices]
-    strategy = st.sampled_from(cases).map(dict)
+    cases = Grid(list(axes), [list(v) for v in axes.values()])
+    # an index into the cases (Hypothesis keeps a range as it is): the same draws as sampling
+    # the list, without building every case when the catalogue is imported
+    strategy = st.sampled_from(range(len(cases))).map(lambda k: dict(cases[k]))
     strategy.grid_cases = cases  # the engine may check every case of a small grid instead of sampling it
     return strategy
+
+
+class Grid(Sequence):
+    """The cases of a grid in its order (simplest first), built on first use: every worker imports
+    the catalogue, and its largest grids hold tens of thousands of cases."""
+
+    def __init__(self, names: list[str], values: list[list[Any]]) -> None:
+        self.names, self.values = names, values
+        self._cases: list[dict[str, Any]] | None = None
+
+    def __len__(self) -> int:
+        return prod(len(v) for v in self.values)
+
+    def __getitem__(self, k: Any) -> Any:
+        if self._cases is None:
+            indices = sorted(product(*(range(len(v)) for v in self.values)), key=lambda ix: (sum(ix), ix))
+            self._cases = [{n: self.values[a][i] for a, (n, i) in enumerate(zip(self.names, ix))} for ix in indices]
+        return self._cases[k]
 
 
 # ---------------------------------------------------------------- edge-rich generation (issue 6)
