@@ -424,8 +424,13 @@ def pytest_xdist_newgateway(gateway: Any) -> None:
     claims.load()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the reports of a run that checked every claim it collected; anything less writes nothing."""
+    """Write the reports of a run that checked every claim it collected; anything less writes nothing.
+
+    First among the hooks: every result is in once the run loop ends, and rendering then overlaps
+    xdist's wait for its worker processes to exit (its own sessionfinish).
+    """
     config = session.config
     if _empty_shard(session, exitstatus):
         _write_shard(session, [])  # a shard the selection left nothing for: an empty result, so the merge sees it
