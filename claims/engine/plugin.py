@@ -103,12 +103,7 @@ def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tupl
         raise pytest.UsageError(str(exc)) from None
     if workerinput and "claims_shard_ids" in workerinput:
         return k, n, set(workerinput["claims_shard_ids"])
-    ids, registry = all_claim_ids(), claims.load()
-    groups = {cid: str(property_key(c, config._claims_profile, {})) for cid, c in registry.claims.items() if not c.problems}
-    first = {}
-    groups = {cid: first.setdefault(g, cid) for cid, g in groups.items()}
-    timings = (baseline.committed_record(Path(str(config.rootpath))) or {}).get("timings") or {}
-    return k, n, set(shard.assign(ids, groups, timings, n)[k - 1])
+    return k, n, set(shard.assign(all_claim_ids(), _property_groups(config), _committed_timings(config), n)[k - 1])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -227,16 +222,22 @@ def _property_groups(config: pytest.Config) -> dict[str, str]:
     """Each claim's group: the first claim declared with the identical property (its own id if none)."""
     if not hasattr(config, "_claims_groups"):
         first: dict[Any, str] = {}
-        config._claims_groups = {cid: first.setdefault(property_key(c, config._claims_profile, {}), cid)
+        # a malformed claim checks nothing it could share: it is a group of its own
+        config._claims_groups = {cid: cid if c.problems else first.setdefault(property_key(c, config._claims_profile, {}), cid)
                                  for cid, c in claims.load().claims.items()}
     return config._claims_groups
 
 
-def _recorded_cost(config: pytest.Config, unit: dict[str, bool]) -> float:
-    """Seconds the committed record gives a group of test items (claims not on record: 0)."""
+def _committed_timings(config: pytest.Config) -> dict[str, Any]:
+    """Each claim's seconds in the committed reports/claims.json (read once: it is a git call)."""
     if not hasattr(config, "_claims_timings"):
         config._claims_timings = (baseline.committed_record(Path(str(config.rootpath))) or {}).get("timings") or {}
-    times = config._claims_timings
+    return config._claims_timings
+
+
+def _recorded_cost(config: pytest.Config, unit: dict[str, bool]) -> float:
+    """Seconds the committed record gives a group of test items (claims not on record: 0)."""
+    times = _committed_timings(config)
     return sum(float(times.get(cid) or 0.0) for cid in _claim_ids(unit))
 
 
