@@ -33,7 +33,7 @@ class Profile:
 
     def verdict_only(self) -> Profile:
         """The same search without shrinking or describing a find (for negative controls)."""
-        return replace(self, name=self.name, describe=False)
+        return replace(self, describe=False)
 
     def examples_for(self, batched: bool) -> int:
         """Hypothesis examples for a claim with (True) or without an instance builder."""

@@ -83,6 +83,12 @@ class Tally:
     grid: int | None = None  # how many structures the claim's grid has, when its cases are one
     seen: Seen = field(default_factory=Seen)  # what the check compares: sub-checks, entries, itself
 
+    def decided(self, bits: int, count: int = 1) -> None:
+        """Count instances the twin decided, the highest precision among them ``bits``."""
+        self.twin_decided += count
+        if count:
+            self.max_bits = max(self.max_bits, bits)
+
     def wants_spot_check(self, key: str, limit: int) -> bool:
         """The first ``limit`` distinct examples, and the same ones again when Hypothesis replays."""
         if key in self.spot_keys:
@@ -287,8 +293,7 @@ def spot_check(claim: Claim, batch_rels: dict[str, R.Relation], one: Instance, r
 
 def _decided(tally: Tally, claim: Claim, one: Instance, overrides: dict[str, Any], **how: Any) -> TwinVerdict:
     verdict = twin_decide(claim, one, overrides, **how)
-    tally.twin_decided += 1
-    tally.max_bits = max(tally.max_bits, verdict.bits)
+    tally.decided(verdict.bits)
     return verdict
 
 
@@ -357,8 +362,7 @@ def _twin_order(claim: Claim, batch: Instance, rels: dict[str, R.Relation], cand
     codes = np.array(list(first[0].values())).reshape(-1, len(rest)).T
     settled = np.any(codes == R.FAILS, axis=1) if want else np.all(codes == R.HOLDS, axis=1)
     finds = np.all(codes == R.HOLDS, axis=1) if want else np.any(codes == R.FAILS, axis=1)
-    tally.twin_decided += int(settled.sum())
-    tally.max_bits = max(tally.max_bits, int(first[1][settled].max(initial=0)))
+    tally.decided(int(first[1][settled].max(initial=0)), int(settled.sum()))
     yield from (i for i, f in zip(rest, finds) if f)
     yield from (i for i, f, done in zip(rest, finds, settled) if not f and not done)
 
@@ -516,8 +520,7 @@ def _derivation_example(claim: Claim, profile: Profile, overrides: dict[str, Any
         if not labels:
             continue
         if first and all(first[label][j] == R.HOLDS for label in labels):  # the batched pass settled every open step
-            tally.twin_decided += 1
-            tally.max_bits = max(tally.max_bits, int(first_bits[j]))
+            tally.decided(int(first_bits[j]))
             tally.overruled += sum((i, label) in said_fails for label in labels)
             continue
         one = pick(batch, i, n)
