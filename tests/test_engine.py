@@ -411,10 +411,13 @@ def test_the_batched_twin_decides_each_row_as_the_one_instance_twin_does(check_f
     assert sum(b is not None for b in batched) >= sum(s is not None for s in single) - 2
 
 
-def test_a_constant_side_is_the_same_in_every_row_of_the_batched_twin():
-    # a side without the batch axis (a constant vector) must not be read as one entry per row
-    batched, single = _rows_both_ways(lambda v, ops: equal(np.asarray(v.x)[..., None] * 0 + ops.asarray([0.0, 1.0]), ops.asarray([0.0, 1.0])), [1.0, 2.0])
-    assert batched == single == [True, True]
+def test_a_relation_without_the_batch_axis_is_decided_alike_in_every_row_of_the_batched_twin():
+    # constant sides (no batch axis, 2 entries, 3 rows): every row sees both entries, and the second differs
+    batched, single = _rows_both_ways(lambda v, ops: equal(ops.asarray([0.0, 1.0]), ops.asarray([0.0, 2.0])), [1.0, 2.0, 3.0])
+    assert batched == single == [False, False, False]
+    # beside a per-instance side, a constant vector is the same vector in every row (row 1: x = 2)
+    batched, single = _rows_both_ways(lambda v, ops: equal(np.asarray(v.x)[..., None] * ops.asarray([1.0, 0.0]), ops.asarray([2.0, 0.0])), [1.0, 2.0, 3.0])
+    assert batched == single == [False, True, False]
 
 
 # ---------------------------------------------------------------- small grids of structures are swept
