@@ -10,8 +10,10 @@ import importlib
 import os
 import pkgutil
 import traceback
+from typing import TYPE_CHECKING, Any
 
-from claims.engine.declare import REGISTRY, Registry
+if TYPE_CHECKING:
+    from claims.engine.declare import Registry
 
 _loaded = False
 # Extra catalogue modules (importable names, comma-separated): a course's own claims, or tests.
@@ -20,6 +22,8 @@ EXTRA_ENV = "CLAIMS_EXTRA_MODULES"
 
 def load() -> Registry:
     """Import every catalogue module once and validate the cross-references between claims."""
+    from claims.engine.declare import REGISTRY
+
     global _loaded
     if not _loaded:
         _loaded = True
@@ -36,3 +40,12 @@ def load() -> Registry:
                 REGISTRY.load_errors[name] = "".join(traceback.format_exception_only(exc)).strip()
         REGISTRY.validate()
     return REGISTRY
+
+
+def __getattr__(name: str) -> Any:
+    # The registry loads on first use, so that importing a light engine module stays light.
+    if name in ("REGISTRY", "Registry"):
+        from claims.engine import declare
+
+        return getattr(declare, name)
+    raise AttributeError(f"module 'claims' has no attribute {name!r}")

@@ -1,70 +1,25 @@
 """The authoring API: everything a claims module imports.
 
     from claims.engine import forall, equal, Mutant, Erratum, st
+
+The names live in ``claims.engine.authoring`` and load on first use, so that a process can import
+a light engine module (``claims.engine.warm``) without NumPy and Hypothesis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import importlib.util
+from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
-from claims.engine.calculus import derivative, gradient, jacobian
-from claims.engine.declare import REGISTRY, Claim, Erratum, Mutant, Step, declare
-from claims.engine.relations import (
-    Cmp,
-    all_equal,
-    at_most,
-    differ,
-    eq,
-    equal,
-    equal_array,
-    exact,
-    ge,
-    gt,
-    is_true,
-    le,
-    less,
-    lt,
-    ne,
-)
-
-__all__ = [
-    "REGISTRY", "Claim", "Cmp", "Erratum", "Mutant", "Step", "all_equal", "at_most", "derivation",
-    "derivative", "differ", "eq", "equal", "equal_array", "exact", "exhaustive", "exists", "forall", "ge", "gradient", "gt",
-    "is_true", "jacobian", "le", "less", "lt", "ne", "not_checkable", "st",
-]
+if TYPE_CHECKING:
+    from claims.engine.authoring import *  # noqa: F403
 
 
-def _decorator(kind: str, fields: dict[str, Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(check: Callable[..., Any]) -> Callable[..., Any]:
-        declare(check, **{**fields, "kind": kind}, _kind_given=fields.get("kind"))
-        return check
+def __getattr__(name: str) -> Any:
+    # A submodule's name is left to the import system (``from claims.engine import shard``).
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is None:
+        from claims.engine import authoring
 
-    return register
-
-
-def forall(**fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A statement for every input: decorate ``check(v, ops) -> relation(s)``."""
-    return _decorator("forall", fields)
-
-
-def exists(**fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A statement that some input exists: decorate ``check(v, ops)``; a witness makes it true."""
-    return _decorator("exists", fields)
-
-
-def exhaustive(**fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A statement over a finite domain (``domain=``), checked on every element: proved or refuted."""
-    return _decorator("exhaustive", fields)
-
-
-def derivation(**fields: Any) -> Claim:
-    """A chain of steps (``steps=[Step(...), ...]``); each step is checked against the one before."""
-    return declare(None, **{**fields, "kind": "derivation"}, _kind_given=fields.get("kind"))
-
-
-def not_checkable(**fields: Any) -> Claim:
-    """A qualitative remark with no precise mathematical content; ``reason=`` says why."""
-    return declare(None, **{"expected": "not-checkable", **fields, "kind": "not-checkable"}, _kind_given=fields.get("kind"))
+        if name in authoring.__all__:
+            return getattr(authoring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
