@@ -204,10 +204,14 @@ class _Math:
     unclosed: list[tuple[int, str]] = field(default_factory=list)
 
 
+# Only "$" and a backslash can open math or be skipped over as an escape: the scans jump between them.
+_MATH_CHARS = re.compile(r"[$\\]")
+
+
 def _math(sheet: Worksheet) -> _Math:
     found, i = _Math(), 0
-    while i < len(sheet.text):
-        i = _math_step(sheet.text, i, found, sheet)
+    while (m := _MATH_CHARS.search(sheet.text, i)) is not None:
+        i = _math_step(sheet.text, m.start(), found, sheet)
     return found
 
 
@@ -233,7 +237,8 @@ def _closing(text: str, i: int, closer: str) -> int:
     """Where the closing delimiter starts, before the paragraph ends (-1: never closed)."""
     para = PARAGRAPH.search(text, i)
     limit = para.start() if para else len(text)
-    while i < limit:
+    while (m := _MATH_CHARS.search(text, i, limit)) is not None:
+        i = m.start()
         if text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
             return i
         i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
