@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import claims
-from claims.engine import baseline, shard
+from claims.engine import baseline, shard, warm
 from claims.engine.anchors import anchor_record
 from claims.engine.clock import CLOCK
 from claims.engine.exitguard import exit_guard
@@ -80,16 +80,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config._claims_shard = _shard_of(config, workerinput)
     if workerinput is None and getattr(config.option, "numprocesses", None):
         _one_blas_thread_per_worker()
-
-
-# The workers already share the cores: an OpenBLAS thread pool in each spins for cores the other
-# worker is using (two busy NumPy processes ran 2.7x slower each here than one alone).
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    if workerinput is None:
+        warm.use(config)
+    else:
+        try:
+            warm.check()
+        except RuntimeError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 def _one_blas_thread_per_worker() -> None:
     """Workers inherit the controller's environment when they start; a value already set is kept."""
-    for name in BLAS_THREADS:
+    for name in warm.BLAS_THREADS:
         os.environ.setdefault(name, "1")
 
 
@@ -107,6 +109,7 @@ def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tupl
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    warm.stop()
     if not hasattr(config, "workerinput") and hasattr(config, "_claims_dumps"):
         shutil.rmtree(config._claims_dumps, ignore_errors=True)
 
