@@ -424,8 +424,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_xdist_newgateway(gateway: Any) -> None:
     """Load the catalogue on the controller while its workers start, not when they report their
-    collection: until the controller has, it hands them no work."""
-    claims.load()
+    collection: until the controller has, it hands them no work. xdist starts the gateways one
+    after another, so this waits for the last one rather than delay it."""
+    _CONFIG["gateways"] = _CONFIG.get("gateways", 0) + 1
+    config = _CONFIG.get("config")
+    if config is None or _CONFIG["gateways"] >= len(config.getvalue("tx") or ()):
+        claims.load()
 
 
 @pytest.hookimpl(tryfirst=True)
