@@ -8,6 +8,7 @@ accounts for every collected claim: one without a result (a crashed worker) beco
 from __future__ import annotations
 
 import faulthandler
+import gc
 import json
 import os
 import platform
@@ -108,10 +109,15 @@ def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tupl
     return k, n, set(shard.assign(all_claim_ids(), _property_groups(config), _committed_timings(config), n)[k - 1])
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     warm.stop()
     if not hasattr(config, "workerinput") and hasattr(config, "_claims_dumps"):
         shutil.rmtree(config._claims_dumps, ignore_errors=True)
+    # The run is over: the interpreter's last collections would walk the whole heap (the catalogue,
+    # the records, the imported libraries) to free it at exit, 0.2 s of every run. What is frozen
+    # is still freed when the process ends; what is created after this is collected as usual.
+    gc.freeze()
 
 
 @pytest.hookimpl(optionalhook=True)
