@@ -22,7 +22,7 @@ from claims.engine.clock import PHASES
 FLOOR = 10_000  # instances every sampled claim that holds must reach under ci
 # Runs of each mode. A shared 2-core machine drifts by tens of percent within a minute; the best
 # of alternating runs is the usual way to see the code's speed rather than the neighbours'.
-REPEATS = 2
+REPEATS = 3
 
 
 def timed_run(workers: str, out: Path, selection: list[str]) -> tuple[float, dict[str, Any], dict[str, Any]]:
