@@ -241,6 +241,34 @@ def test_a_tie_no_precision_separates_is_an_error_naming_the_quantity_and_the_di
     assert "'check' is still undecided at 9864 digits" in record["message"] and "tried [60, 120" in record["message"]
 
 
+def test_an_identity_below_what_any_precision_resolves_holds_where_both_sides_vanish():
+    # sigma(x) = 1/2 tanh(x/2) + 1/2 at x = -1e300: tanh(x/2) = -1 + 2e^-1e300 is -1 at any feasible
+    # precision, so the right side encloses 0 and, inside it, sigma(x) = e^-1e300.
+    cases = st.fixed_dictionaries({"x": st.sampled_from([-1e300, -2.1674759406440377e292, -3.5])})
+    half_tanh = lambda v, ops: equal(ops.sigmoid(v.x), 0.5 * ops.tanh(v.x / 2) + 0.5)  # noqa: E731
+    assert check(_claim(half_tanh, cases=cases))["verdict"] == "holds"
+    # Negative control: the same vanishing side beside a value it does not enclose is no tie.
+    shifted = lambda v, ops: equal(ops.sigmoid(v.x) + 1e-200, 0.5 * ops.tanh(v.x / 2) + 0.5)  # noqa: E731
+    assert check(_claim(shifted, cases=cases))["verdict"] == "refuted"
+
+
+def test_a_side_that_vanishes_ties_only_with_what_no_precision_up_to_the_cap_resolves():
+    from flint import arb
+
+    from claims.engine.profiles import CAP_BITS
+    from claims.engine.relations import ZERO_BITS, _equal_entry
+
+    vanishing = arb(0, 2.0**-400)
+    beyond = arb(2) ** -(2 * CAP_BITS)  # nonzero, but below 2^-CAP_BITS of the computation's scale
+    assert _equal_entry(beyond, vanishing, ZERO_BITS)[0] is True
+    assert _equal_entry(beyond, vanishing, 200)[:2] == (None, ZERO_BITS)  # below 400 bits it asks for them
+    # Negative controls: a value more bits would resolve asks for them; one the vanishing side does
+    # not enclose differs.
+    decided, asked, _ = _equal_entry(arb(2.0**-1000), vanishing, ZERO_BITS)
+    assert decided is None and ZERO_BITS < asked <= CAP_BITS
+    assert _equal_entry(arb(2.0**-300), vanishing, ZERO_BITS)[0] is False
+
+
 def test_equal_array_refutes_a_row_for_a_column_and_shows_both_shapes():
     from claims.engine import equal_array
 

@@ -17,6 +17,7 @@ import flint
 import mpmath
 import numpy as np
 
+from claims.engine.profiles import CAP_BITS
 from models.ops import ball, compare3, ends
 
 SCREEN_K = 16.0  # an entry is cleared when its gap is over 16 times its rounding scale
@@ -393,6 +394,11 @@ def _log2(ratio: Any) -> int:
     return int(min(float(value.mid()), 1e9)) + 1
 
 
+def _inside_vanishing(lhs: Any, rhs: Any) -> bool:
+    """One side encloses 0 and the other side entirely."""
+    return bool((_holds0(lhs) and lhs.contains(rhs)) or (_holds0(rhs) and rhs.contains(lhs)))
+
+
 def _equal_entry(lhs: Any, rhs: Any, bits: int) -> tuple[bool | None, int, Any]:
     """(equal?, bits asked for, lhs - rhs) for one entry: differ only when the enclosure excludes 0."""
     d = lhs - rhs
@@ -406,7 +412,13 @@ def _equal_entry(lhs: Any, rhs: Any, bits: int) -> tuple[bool | None, int, Any]:
     target = max(_mig(lhs), _mig(rhs)) * ball(2) ** -AGREE_BITS
     if width <= target:
         return True, 0, d
-    return None, bits + _log2(width / target) + 16, d
+    ask = bits + _log2(width / target) + 16
+    if ask > CAP_BITS and _inside_vanishing(lhs, rhs):
+        # One side encloses 0 and the other, which is nonzero but too small for any precision up to
+        # the cap to tell from 0 (1/2 tanh(x/2) + 1/2 beside sigma(x) = e^-1e300 at x = -1e300: tanh(x/2)
+        # is -1 + 2e^-1e300). Both vanish, as above; a side that more bits would resolve still asks.
+        return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
+    return None, ask, d
 
 
 def decide(rel: Relation, bits: int) -> Decision:
