@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -76,6 +77,9 @@ def zygote(tmp_path):
 
 
 def test_through_the_zygote_a_worker_gets_the_relays_streams_directory_environment_and_exit_status(tmp_path, zygote):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stray:  # a client that sends no streams
+        stray.connect(zygote)
+        stray.sendall(b"junk")
     done = relay(zygote, READ_AND_EXIT, tmp_path, "hello\n", PROBE="p")
     assert (done.returncode, done.stdout.split()) == (7, ["HELLO", str(tmp_path), "p", "True"])
     crashed = relay(zygote, "import os, signal; os.kill(os.getpid(), signal.SIGKILL)", tmp_path)

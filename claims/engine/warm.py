@@ -169,9 +169,12 @@ def _preload() -> None:
 
 def _fork_child(listener: socket.socket) -> None:
     conn, _ = listener.accept()
+    fds: list[int] = []
     try:
-        msg, fds = _receive(conn)
-    except (OSError, ValueError, EOFError):
+        msg = _receive(conn, fds)
+    except (OSError, ValueError, EOFError):  # the relay then runs a fresh interpreter itself
+        for fd in fds:
+            os.close(fd)
         conn.close()
         return
     pid = os.fork()
@@ -186,14 +189,16 @@ def _fork_child(listener: socket.socket) -> None:
         conn.close()
 
 
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    """The relay's streams and its (length-prefixed, marshalled) cwd, environment and bootstrap line."""
+def _receive(conn: socket.socket, fds: list[int]) -> dict[str, Any]:
+    """The relay's cwd, environment and bootstrap line (length-prefixed, marshalled); its streams go to fds.
+
+    Only this user can reach the socket: it lives in a folder made by tempfile.mkdtemp (mode 0700).
+    """
     import marshal
 
-    data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+    data, received, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+    fds.extend(received)
     if len(fds) != 3 or len(data) < 8:
-        for fd in fds:
-            os.close(fd)
         raise ValueError("a relay sent no streams")
     size = int.from_bytes(data[:8], "big")
     while len(data) < 8 + size:
@@ -201,7 +206,7 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
         if not chunk:
             raise EOFError("a relay hung up")
         data += chunk
-    return marshal.loads(data[8:8 + size]), fds
+    return marshal.loads(data[8:8 + size])
 
 
 def _become_worker(conn: socket.socket, msg: dict[str, Any], fds: list[int]) -> None:
@@ -254,11 +259,11 @@ def check() -> None:
     if _forked_from is None:
         return
     for name in ("claims", "models"):
-        module = sys.modules.get(name)
+        loaded = getattr(sys.modules.get(name), "__file__", None)
         spec = importlib.machinery.PathFinder.find_spec(name, sys.path)
         found = os.path.realpath(spec.origin) if spec and spec.origin else None
-        if module is not None and found != os.path.realpath(module.__file__):
+        if loaded is not None and found != os.path.realpath(loaded):
             raise RuntimeError(
-                f"this worker was forked with {name} from {module.__file__}, but its sys.path finds {found}; "
+                f"this worker was forked with {name} from {loaded}, but its sys.path finds {found}; "
                 f"run with {ENV_VAR}=0 (fresh workers) or from the project's root folder"
             )
