@@ -406,19 +406,19 @@ def _equal_entry(lhs: Any, rhs: Any, bits: int) -> tuple[bool | None, int, Any]:
         return False, 0, d
     if d.is_exact():
         return True, 0, d
-    if _holds0(lhs) and _holds0(rhs):  # both sides vanish: rounding noise
-        return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
-    width = _width(d)
-    target = max(_mig(lhs), _mig(rhs)) * ball(2) ** -AGREE_BITS
-    if width <= target:
-        return True, 0, d
-    ask = bits + _log2(width / target) + 16
-    if ask > CAP_BITS and _inside_vanishing(lhs, rhs):
-        # One side encloses 0 and the other, which is nonzero but too small for any precision up to
-        # the cap to tell from 0 (1/2 tanh(x/2) + 1/2 beside sigma(x) = e^-1e300 at x = -1e300: tanh(x/2)
-        # is -1 + 2e^-1e300). Both vanish, as above; a side that more bits would resolve still asks.
-        return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
-    return None, ask, d
+    if not (_holds0(lhs) and _holds0(rhs)):
+        width = _width(d)
+        target = max(_mig(lhs), _mig(rhs)) * ball(2) ** -AGREE_BITS
+        if width <= target:
+            return True, 0, d
+        ask = bits + _log2(width / target) + 16
+        # A side that encloses 0 and the other, nonzero but too small for any precision up to the
+        # cap to tell from 0, vanishes with it: 1/2 tanh(x/2) + 1/2 beside sigma(x) = e^-1e300 at
+        # x = -1e300, where tanh(x/2) is -1 + 2e^-1e300. A side more bits would resolve asks for them.
+        if ask <= CAP_BITS or not _inside_vanishing(lhs, rhs):
+            return None, ask, d
+    # both sides vanish: rounding noise
+    return (True, 0, d) if bits >= ZERO_BITS else (None, ZERO_BITS, d)
 
 
 def decide(rel: Relation, bits: int) -> Decision:
