@@ -98,3 +98,11 @@ def test_a_worker_forked_with_another_copy_of_the_project_stops_with_what_to_do(
         warm.check()
     monkeypatch.setattr(warm, "_forked_from", None)
     warm.check()  # a fresh worker imports what its path finds: nothing to compare
+
+
+def test_a_run_that_ends_in_a_usage_error_leaves_no_zygote_folder(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    cmd = [sys.executable, "-m", "pytest", "tests/test_claims.py", "-n", "2", "-p", "no:cacheprovider", "--claims-profile", "nosuch"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4 and "nosuch" in proc.stderr
+    assert not list(tmp_path.glob("claims-warm-*"))

@@ -63,6 +63,7 @@ def start(config: Any) -> None:
     workers = getattr(known, "numprocesses", None)
     if _zygote or not workers or getattr(known, "tx", None) or _in_worker() or not available():
         return
+    import atexit
     import subprocess
     import tempfile
 
@@ -73,6 +74,7 @@ def start(config: Any) -> None:
     proc = subprocess.Popen([sys.executable, "-c", "from claims.engine.warm import serve; serve()", path, *sys.path],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _zygote.update(proc=proc, folder=folder, path=path)
+    atexit.register(stop)  # also when the run ends before pytest_unconfigure (a usage error)
 
 
 def _in_worker() -> bool:
