@@ -80,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config._claims_phases = {}
     config._claims_shard = _shard_of(config, workerinput)
     if workerinput is None and getattr(config.option, "numprocesses", None):
-        _one_blas_thread_per_worker()
+        warm.one_blas_thread(os.environ)  # the workers inherit the controller's environment
     if workerinput is None:
         warm.use(config)
     else:
@@ -88,12 +88,6 @@ def pytest_configure(config: pytest.Config) -> None:
             warm.check()
         except RuntimeError as exc:
             raise pytest.UsageError(str(exc)) from None
-
-
-def _one_blas_thread_per_worker() -> None:
-    """Workers inherit the controller's environment when they start; a value already set is kept."""
-    for name in warm.BLAS_THREADS:
-        os.environ.setdefault(name, "1")
 
 
 def _shard_of(config: pytest.Config, workerinput: dict[str, Any] | None) -> tuple[int, int, set[str]] | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 ENV_VAR = "CLAIMS_WARM_WORKERS"
@@ -35,11 +36,17 @@ PRELOAD = (
 # The workers share the cores: an OpenBLAS pool in each spins for cores the other worker is using
 # (two busy NumPy processes ran 2.7x slower each here than one alone). NumPy reads these on import.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-FORKED = b"F"  # told to the relay once a child holds its streams
+FORKED = b"F"  # told to the relay once a child holds its streams (warm_relay.FORKED is the same byte)
 RELAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "warm_relay.py")
 
 _zygote: dict[str, Any] = {}
 _forked_from: int | None = None  # in a warm worker, the zygote's pid (not in the environment: subprocesses are not warm)
+
+
+def one_blas_thread(env: MutableMapping[str, str]) -> None:
+    """One BLAS thread per worker in ``env``; a value already set is kept."""
+    for name in BLAS_THREADS:
+        env.setdefault(name, "1")
 
 
 def forked_from() -> int | None:
@@ -69,7 +76,8 @@ def start(config: Any) -> None:
 
     folder = tempfile.mkdtemp(prefix="claims-warm-")
     path = os.path.join(folder, "zygote.sock")
-    env = {**os.environ, **{name: os.environ.get(name, "1") for name in BLAS_THREADS}}
+    env = dict(os.environ)
+    one_blas_thread(env)  # as the controller sets it for the workers, before NumPy loads in the zygote
     # The zygote imports from the controller's sys.path (pytest has added its ini pythonpath by now).
     proc = subprocess.Popen([sys.executable, "-c", "from claims.engine.warm import serve; serve()", path, *sys.path],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
