@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not warm.available(), reason="warm workers need Linux")
 
 
-def probe(tmp_path: Path, *env_items: tuple[str, str]) -> tuple[subprocess.CompletedProcess, list[dict]]:
+def probe(tmp_path: Path, **extra: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
     out = tmp_path / "probe"
     out.mkdir()
-    env = {**{k: v for k, v in os.environ.items() if k != warm.ENV_VAR}, "WARM_PROBE_OUT": str(out), **dict(env_items)}
+    env = {**{k: v for k, v in os.environ.items() if k != warm.ENV_VAR}, "WARM_PROBE_OUT": str(out), **extra}
     cmd = [sys.executable, "-m", "pytest", "tests/fixtures/warm_probe.py", "-q", "-n", "2", "-p", "no:cacheprovider"]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     return proc, [json.loads(f.read_text()) for f in sorted(out.iterdir())]
@@ -42,7 +42,7 @@ def test_parallel_workers_are_forked_from_the_zygote_with_the_workers_environmen
 
 
 def test_the_switch_turns_warm_workers_off(tmp_path):
-    proc, seen = probe(tmp_path, (warm.ENV_VAR, "0"))
+    proc, seen = probe(tmp_path, **{warm.ENV_VAR: "0"})
     assert proc.returncode == 0 and len(seen) == 4
     assert not any(s["warm"] for s in seen)
 
@@ -55,6 +55,12 @@ def relay(path: str, code: str, cwd: Path, stdin: str = "", **env: str) -> subpr
 READ_AND_EXIT = ("import os, sys; from claims.engine import warm; "
                  "print(sys.stdin.readline().upper().strip(), os.getcwd(), os.environ.get('PROBE'), warm.forked_from() is not None); "
                  "sys.exit(7)")
+
+
+def test_the_relay_and_the_zygote_speak_the_same_reply():
+    from claims.engine import warm_relay
+
+    assert warm_relay.FORKED == warm.FORKED  # the relay imports nothing of the engine, so it keeps its own copy
 
 
 def test_without_a_zygote_the_relay_is_the_fresh_interpreter_xdist_asked_for(tmp_path):
