@@ -313,3 +313,15 @@ def test_a_check_that_exits_with_status_zero_is_an_error_row(tmp_path, workers):
     row = claims["fixture.check-exits-with-status-zero"]
     assert row["verdict"] == "error" and ("crashed" if workers == "shipped" else "called os._exit(0)") in row["message"]
     assert claims["gd.converges-iff-eta-below-2-over-max-curvature"]["verdict"] == "holds"
+
+
+def test_the_heap_is_frozen_at_exit_not_when_a_run_ends():
+    # A process that calls pytest.main() again must still collect what the first run left.
+    import gc
+    from types import SimpleNamespace
+
+    from claims.engine import plugin
+
+    before = gc.get_freeze_count()
+    plugin.pytest_unconfigure(SimpleNamespace(workerinput={}))
+    assert gc.get_freeze_count() == before

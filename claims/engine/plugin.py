@@ -7,6 +7,7 @@ accounts for every collected claim: one without a result (a crashed worker) beco
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import gc
 import json
@@ -108,10 +109,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     warm.stop()
     if not hasattr(config, "workerinput") and hasattr(config, "_claims_dumps"):
         shutil.rmtree(config._claims_dumps, ignore_errors=True)
-    # The run is over: the interpreter's last collections would walk the whole heap (the catalogue,
-    # the records, the imported libraries) to free it at exit, 0.2 s of every run. What is frozen
-    # is still freed when the process ends; what is created after this is collected as usual.
-    gc.freeze()
+    # At exit the interpreter's last collections would walk the whole heap (the catalogue, the
+    # records, the imported libraries) to free it, 0.2 s of every run: freeze it first. At exit, not
+    # here: a process that runs pytest.main() again must still collect what this run left.
+    atexit.unregister(gc.freeze)  # once, however many runs this process makes
+    atexit.register(gc.freeze)
 
 
 @pytest.hookimpl(optionalhook=True)
