@@ -21,5 +21,6 @@ def __getattr__(name: str) -> Any:
         from claims.engine import authoring
 
         if name in authoring.__all__:
-            return getattr(authoring, name)
+            globals().update((n, getattr(authoring, n)) for n in authoring.__all__)  # once: no lookups after
+            return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
